@@ -1,0 +1,14 @@
+from django.urls import path
+
+from livc.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("verify/", views.verify, name="verify"),
+    path("setup/", views.setup, name="setup"),
+    path("security/", views.security, name="security"),
+    path("language/", views.language, name="language"),
+]

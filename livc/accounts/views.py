@@ -1,0 +1,159 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from livc.accounts import otp
+from livc.accounts.decorators import second_factor_not_required
+from livc.accounts.forms import CodeForm, EnrolForm, LanguageForm, LoginForm
+from livc.http import AuthenticatedRequest
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = False
+
+
+login = LoginView.as_view()
+logout = second_factor_not_required(auth_views.LogoutView.as_view())
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+@never_cache
+@second_factor_not_required
+def verify(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.is_verified():  # type: ignore[attr-defined]
+        return HttpResponseRedirect(_next_url(request))
+    if not otp.has_confirmed_device(request.user):
+        return redirect("accounts:setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = otp.verify(user=request.user, token=form.cleaned_data["code"])
+        if result.device is not None:
+            otp_login(request, result.device)
+            _after_verification_messages(request, used_backup=isinstance(result.device, StaticDevice))
+            return HttpResponseRedirect(_next_url(request))
+        if result.throttled_until is not None:
+            form.add_error("code", _("Too many wrong codes. Wait a minute, then try the newest code."))
+        else:
+            form.add_error("code", _("That code is not correct, or it has already been used."))
+    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _after_verification_messages(request: AuthenticatedRequest, *, used_backup: bool) -> None:
+    if used_backup:
+        left = otp.backup_codes_left(request.user)
+        messages.warning(
+            request,
+            ngettext(
+                "You used a backup code. %(count)d backup code is left.",
+                "You used a backup code. %(count)d backup codes are left.",
+                left,
+            )
+            % {"count": left},
+        )
+    if not otp.has_totp(request.user):
+        messages.info(request, _("Set up an authenticator app under “Security” to log in without backup codes."))
+
+
+@never_cache
+@second_factor_not_required
+def setup(request: AuthenticatedRequest) -> HttpResponse:
+    """Enrol an authenticator app; right after the first password login, or later to replace it.
+
+    Before verification this page is open only to users without any confirmed device:
+    otherwise a stolen password would be enough to enrol the thief's phone.
+    """
+    verified = request.user.is_verified()  # type: ignore[attr-defined]
+    if not verified and otp.has_confirmed_device(request.user):
+        return redirect("accounts:verify")
+    device = otp.pending_totp_device(request.user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.totp_confirm(user=request.user, device=device, token=form.cleaned_data["code"]):
+            device.refresh_from_db()
+            otp_login(request, device)
+            codes = otp.backup_codes_renew(user=request.user)
+            return render(request, "accounts/setup_done.html", {"codes": codes, "next": _next_url(request)})
+        form.add_error(
+            "code",
+            _("That code is not correct. Check that your phone's clock is right and type the newest code."),
+        )
+    context = {
+        "form": form,
+        "qr_svg": otp.totp_qr_svg(device),
+        "secret": otp.totp_secret_text(device),
+        "next": _next_url(request),
+        "replacing": verified and otp.has_totp(request.user),
+    }
+    return render(request, "accounts/setup.html", context)
+
+
+@never_cache
+def security(request: AuthenticatedRequest) -> HttpResponse:
+    """The user's second-factor overview: authenticator status, backup codes left, new codes."""
+    codes: list[str] | None = None
+    if request.method == "POST":
+        codes = otp.backup_codes_renew(user=request.user)
+    context = {
+        "has_totp": otp.has_totp(request.user),
+        "codes_left": otp.backup_codes_left(request.user),
+        "codes": codes,
+    }
+    return render(request, "accounts/security.html", context)
+
+
+@require_POST
+@login_not_required
+@second_factor_not_required
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the UI language; stored on the user, and in a cookie for the login page."""
+    form = LanguageForm(request.POST)
+    response = HttpResponseRedirect(_next_url(request) if form.is_valid() else "/")
+    if form.is_valid():
+        code = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            request.user.language = code  # type: ignore[union-attr]
+            request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes calls this instead of logging in after too many failures."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@login_not_required
+@second_factor_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

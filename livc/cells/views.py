@@ -1,0 +1,26 @@
+from django.shortcuts import redirect, render
+from django.http import HttpResponse
+
+from livc.audit.access import record_access
+from livc.cells.models import MEMBER_LIST_ROLES
+from livc.cells.selectors import member_list, membership_list_for_user
+from livc.http import AuthenticatedRequest, CellRequest
+
+
+def pick(request: AuthenticatedRequest) -> HttpResponse:
+    """After login: straight into the only cell, or a choice between several."""
+    memberships = list(membership_list_for_user(user=request.user))
+    if len(memberships) == 1:
+        return redirect("cells:home", cell_slug=memberships[0].cell.slug)
+    return render(request, "cells/pick.html", {"memberships": memberships})
+
+
+def home(request: CellRequest) -> HttpResponse:
+    members = None
+    if request.membership.role in MEMBER_LIST_ROLES:
+        members = list(member_list(cell=request.cell, user=request.user))
+        record_access(request, request.cell)
+    municipalities = request.cell.municipalities.all()
+    return render(
+        request, "cells/home.html", {"members": members, "municipalities": municipalities}
+    )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CryptoConfig(AppConfig):
+    name = "livc.crypto"
+    label = "crypto"
+    verbose_name = "Encryption"

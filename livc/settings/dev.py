@@ -1,0 +1,11 @@
+"""Development: a generated `.env` holds the secrets, SQLite unless DATABASE_URL says otherwise."""
+
+from livc.settings.env import ensure_dev_env_file, env_bool, read_env_file
+from livc.settings.paths import BASE_DIR
+
+ensure_dev_env_file(BASE_DIR / ".env")
+read_env_file(BASE_DIR / ".env")
+
+from livc.settings.base import *  # noqa: E402,F403
+
+DEBUG = env_bool("DEBUG", default=True)
