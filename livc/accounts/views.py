@@ -91,15 +91,18 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
     device = otp.pending_totp_device(request.user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp.totp_confirm(user=request.user, device=device, token=form.cleaned_data["code"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("code", _("Too many wrong codes. Wait a minute, then try the newest code."))
+        elif otp.totp_confirm(user=request.user, device=device, token=form.cleaned_data["code"]):
             device.refresh_from_db()
             otp_login(request, device)
             codes = otp.backup_codes_renew(user=request.user)
             return render(request, "accounts/setup_done.html", {"codes": codes, "next": _next_url(request)})
-        form.add_error(
-            "code",
-            _("That code is not correct. Check that your phone's clock is right and type the newest code."),
-        )
+        else:
+            form.add_error(
+                "code",
+                _("That code is not correct. Check that your phone's clock is right and type the newest code."),
+            )
     context = {
         "form": form,
         "qr_svg": otp.totp_qr_svg(device),
@@ -157,3 +160,9 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
 @second_factor_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@second_factor_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

@@ -153,9 +153,12 @@ class Membership(models.Model):
                 raise ValidationError(errors)
 
     @property
-    def clearance_expired(self) -> bool:
+    def clearance_valid(self) -> bool:
+        """Whether an information officer's clearance allows access today (others need none)."""
+        if self.role != Role.INFORMATION_OFFICER:
+            return True
         return (
-            self.role == Role.INFORMATION_OFFICER
+            self.clearance_level in SUFFICIENT_CLEARANCE
             and self.clearance_expires_on is not None
-            and self.clearance_expires_on < timezone.localdate()
+            and self.clearance_expires_on >= timezone.localdate()
         )

@@ -136,6 +136,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)  # fail
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # per user and address together
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field holding the e-mail address
+AXES_USERNAME_CALLABLE = "livc.accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "livc.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "livc.audit.client.client_ip"  # same trusted-proxy rule as the audit
 AXES_VERBOSE = False
@@ -214,6 +216,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "livc.accounts.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

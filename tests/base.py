@@ -1,0 +1,58 @@
+"""The cast every test can use, after healthchecks' alice/bob/charlie.
+
+alice: coordinator of cell A.     bob: participant in cell A.
+charlie: coordinator of cell B.   Charlie should have no access to cell A's things.
+Also in cell A: a mayor, an information officer with a valid clearance and a DPO.
+"""
+
+from dataclasses import dataclass
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from livc.accounts.models import User
+from livc.cells.models import Cell
+from tests.factories import CellFactory, MembershipFactory, MunicipalityFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Cast:
+    cell_a: Cell
+    cell_b: Cell
+    alice: User
+    bob: User
+    charlie: User
+    mayor: User
+    officer: User
+    dpo: User
+
+
+def make_cast() -> Cast:
+    cell_a = CellFactory(name="LIVC-R Alfa", slug="alfa", municipalities=[MunicipalityFactory(nis_code="99101")])
+    cell_b = CellFactory(name="LIVC-R Bravo", slug="bravo", municipalities=[MunicipalityFactory(nis_code="99201")])
+    alice = UserFactory(email="alice@example.test", name="Alice Aerts")
+    bob = UserFactory(email="bob@example.test", name="Bob Bosmans")
+    charlie = UserFactory(email="charlie@example.test", name="Charlie Claes")
+    mayor = UserFactory(email="mayor@example.test", name="Mira Maes")
+    officer = UserFactory(email="officer@example.test", name="Omar Oosterlinck")
+    dpo = UserFactory(email="dpo@example.test", name="Dina Dewulf")
+    MembershipFactory(cell=cell_a, user=alice, coordinator=True)
+    MembershipFactory(cell=cell_a, user=bob)
+    MembershipFactory(cell=cell_b, user=charlie, coordinator=True)
+    MembershipFactory(cell=cell_a, user=mayor, mayor=True)
+    MembershipFactory(cell=cell_a, user=officer, information_officer=True)
+    MembershipFactory(cell=cell_a, user=dpo, dpo=True)
+    return Cast(cell_a, cell_b, alice, bob, charlie, mayor, officer, dpo)
+
+
+def login_verified(client: Client, user: User) -> Client:
+    """Log in as if password and second factor had both been given."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -1,0 +1,30 @@
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tests.base import Cast, login_verified, make_cast
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return make_cast()
+
+
+@pytest.fixture
+def as_user(client: Client):
+    """`as_user(user)` returns the test client logged in with a verified second factor."""
+
+    def log_in(user):
+        return login_verified(client, user)
+
+    return log_in
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip PostgreSQL-only tests on SQLite, saying why."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... to run it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,83 @@
+"""Bad configuration stops the process at start with one clear line, never a traceback."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "livc.settings.prod",
+    "SECRET_KEY": "a-production-like-secret-key-that-is-long-enough-0123456789-abcdef",
+    "LIVC_ENCRYPTION_KEYS": "1:dGVzdC1rZXktdmVyc2lvbi1vbmUtMzItYnl0ZXMtISE=",
+    "ALLOWED_HOSTS": "livc.example.be",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "SECRET_KEY"))}
+    clean.setdefault("DJANGO_SETTINGS_MODULE", "livc.settings.test")
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATABASE_URL", "mysql://db/livc", "DATABASE_URL must be a postgres:// or sqlite:/// URL"),
+        ("AXES_FAILURE_LIMIT", "five", "AXES_FAILURE_LIMIT must be a whole number"),
+        ("LIVC_IDLE_TIMEOUT_MINUTES", "0", "LIVC_IDLE_TIMEOUT_MINUTES must be at least 1"),
+        ("LIVC_TRUSTED_PROXY_COUNT", "-1", "LIVC_TRUSTED_PROXY_COUNT must be at least 0"),
+        ("DEBUG", "maybe", "DEBUG must be true or false"),
+        ("EMAIL_URL", "pigeon://loft", "EMAIL_URL must use one of"),
+    ],
+)
+def test_a_malformed_setting_names_itself_without_a_traceback(variable, value, message):
+    result = manage("check", **{variable: value})
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PROD_ENV, "SECRET_KEY": ""}
+    result = manage("check", **env)
+    assert result.returncode == 2
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys():
+    result = manage("check", **{**PROD_ENV, "LIVC_ENCRYPTION_KEYS": ""})
+    assert "LIVC_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(PROD_ENV["SECRET_KEY"] + "\n")
+    env = {**PROD_ENV, "SECRET_KEY": "", "SECRET_KEY_FILE": str(secret_file)}
+    del env["SECRET_KEY"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_beat_schedule_is_static_and_has_the_heartbeat():
+    assert settings.CELERY_BEAT_SCHEDULE["heartbeat"]["task"] == "livc.tasks.heartbeat"
+
+
+def test_the_heartbeat_task_runs_in_process_without_a_broker(db):
+    from django.core.cache import cache
+
+    from livc.tasks import HEARTBEAT_CACHE_KEY, heartbeat
+
+    result = heartbeat.delay()
+    assert cache.get(HEARTBEAT_CACHE_KEY) == result.get()
