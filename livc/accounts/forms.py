@@ -3,7 +3,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
-
 class LoginForm(AuthenticationForm):
     """E-mail and password; the error never says which of the two was wrong."""
 
@@ -13,8 +12,7 @@ class LoginForm(AuthenticationForm):
     )
     error_messages = {
         "invalid_login": _(
-            "That e-mail address and password do not match an account. "
-            "Check both and try again."
+            "That e-mail address and password do not match an account. Check both and try again."
         ),
         "inactive": _("This account has been deactivated. Contact your cell's coordinator."),
     }

@@ -40,9 +40,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150)
-    language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
-    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("platform administrator"),

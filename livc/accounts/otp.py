@@ -70,13 +70,11 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
 
 
 @transaction.atomic
-def backup_codes_renew(*, user: User) -> list[str]:
+def backup_codes_renew(*, user: User, count: int | None = None) -> list[str]:
     """Issue a fresh set of single-use codes; the old set stops working."""
-    device, _ = StaticDevice.objects.get_or_create(
-        user=user, name=BACKUP_NAME, defaults={"confirmed": True}
-    )
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=BACKUP_NAME, defaults={"confirmed": True})
     device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(settings.LIVC_BACKUP_CODE_COUNT)]
+    codes = [StaticToken.random_token() for _ in range(count or settings.LIVC_BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 

@@ -74,7 +74,9 @@ def _after_verification_messages(request: AuthenticatedRequest, *, used_backup: 
             % {"count": left},
         )
     if not otp.has_totp(request.user):
-        messages.info(request, _("Set up an authenticator app under “Security” to log in without backup codes."))
+        messages.info(
+            request, _("Set up an authenticator app under “Security” to log in without backup codes.")
+        )
 
 
 @never_cache
@@ -101,7 +103,10 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
         else:
             form.add_error(
                 "code",
-                _("That code is not correct. Check that your phone's clock is right and type the newest code."),
+                _(
+                    "That code is not correct. "
+                    "Check that your phone's clock is right and type the newest code."
+                ),
             )
     context = {
         "form": form,

@@ -25,8 +25,6 @@ def record_access(
         # Without registration the signal has no receiver and the access would go unlogged.
         raise ImproperlyConfigured(f"{model.__name__} is not registered with auditlog.")
     match = request.resolver_match
-    access = AccessContext(
-        cell=request.cell, kind=kind, view_name=match.view_name if match else ""
-    )
+    access = AccessContext(cell=request.cell, kind=kind, view_name=match.view_name if match else "")
     with access_context(access):
         accessed.send(sender=model, instance=instance)

@@ -50,9 +50,7 @@ class LogEntry(AbstractLogEntry):
         related_name="+",
         verbose_name=_("cell"),
     )
-    access_kind = models.CharField(
-        _("access"), max_length=10, choices=AccessKind.choices, blank=True
-    )
+    access_kind = models.CharField(_("access"), max_length=10, choices=AccessKind.choices, blank=True)
 
     objects = CellLogEntryManager()
 

@@ -1,6 +1,7 @@
 """What the audit log records of this app's models: non-personal fields only."""
 
 from auditlog.registry import auditlog
+
 from livc.cells.models import Cell, Membership, Municipality
 
 auditlog.register(Municipality, include_fields=["nis_code"])

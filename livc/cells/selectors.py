@@ -9,18 +9,11 @@ from livc.cells.models import MEMBER_LIST_ROLES, Cell, Membership
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """The user's own effective memberships, for the cell picker."""
-    return (
-        Membership.objects.effective()
-        .filter(user=user)
-        .select_related("cell")
-        .order_by("cell__name")
-    )
+    return Membership.objects.effective().filter(user=user).select_related("cell").order_by("cell__name")
 
 
 def member_list(*, cell: Cell, user: User) -> QuerySet[Membership]:
     """Everyone who holds or held a role in the cell; only for mayor and coordinator."""
-    if not Membership.objects.effective().filter(
-        cell=cell, user=user, role__in=MEMBER_LIST_ROLES
-    ).exists():
+    if not Membership.objects.effective().filter(cell=cell, user=user, role__in=MEMBER_LIST_ROLES).exists():
         raise PermissionDenied
     return Membership.objects.filter(cell=cell).select_related("user").order_by("role", "user__name")

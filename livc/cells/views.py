@@ -1,5 +1,5 @@
-from django.shortcuts import redirect, render
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
 from livc.audit.access import record_access
 from livc.cells.models import MEMBER_LIST_ROLES
@@ -21,6 +21,4 @@ def home(request: CellRequest) -> HttpResponse:
         members = list(member_list(cell=request.cell, user=request.user))
         record_access(request, request.cell)
     municipalities = request.cell.municipalities.all()
-    return render(
-        request, "cells/home.html", {"members": members, "municipalities": municipalities}
-    )
+    return render(request, "cells/home.html", {"members": members, "municipalities": municipalities})

@@ -26,7 +26,9 @@ def test_a_clearance_valid_until_today_still_counts(cast, as_user):
 
 
 def test_the_coordinator_sees_a_suspended_officer_marked_as_such(cast, as_user):
-    Membership.objects.filter(user=cast.officer).update(clearance_expires_on=timezone.localdate() - datetime.timedelta(days=3))
+    Membership.objects.filter(user=cast.officer).update(
+        clearance_expires_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
     content = as_user(cast.alice).get(reverse("cells:home", kwargs={"cell_slug": "alfa"})).content.decode()
     assert "Suspended: no valid clearance" in content
 
@@ -41,7 +43,10 @@ def test_a_deactivated_membership_loses_access_at_once(cast, as_user):
 
 def test_an_information_officer_needs_clearance_secret_and_an_expiry_date(cast):
     membership = MembershipFactory.build(
-        cell=cast.cell_b, user=cast.officer, role=Role.INFORMATION_OFFICER, clearance_level=ClearanceLevel.CONFIDENTIAL
+        cell=cast.cell_b,
+        user=cast.officer,
+        role=Role.INFORMATION_OFFICER,
+        clearance_level=ClearanceLevel.CONFIDENTIAL,
     )
     with pytest.raises(ValidationError) as error:
         membership.full_clean()

@@ -1,0 +1,99 @@
+"""Invented demo data: two cells with a user for every role. No real person appears here.
+
+Municipalities use NIS codes from 99001 up, which no Belgian municipality has, and names
+made up for the demo. Later apps add their own demo data through `seed_demo(demo)` on
+their AppConfig, called in INSTALLED_APPS order with the `Demo` built here.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from livc.accounts.models import User
+from livc.accounts.otp import backup_codes_renew
+from livc.cells.models import Cell, ClearanceLevel, Membership, Municipality, Role
+
+DEMO_PASSWORD = "demo-livc-2026"  # noqa: S105 - printed for newcomers; demo only
+DEMO_BACKUP_CODES = 5
+
+MUNICIPALITIES = [
+    ("99001", "Demostad", "Démoville"),
+    ("99002", "Heidebeek", "Heidebeek"),
+    ("99003", "Lindelaar", "Lindelaar"),
+    ("99004", "Vennebroek", "Vennebroek"),
+]
+
+CELLS = [
+    ("demostad", "LIVC-R Demostad", ["99001"]),
+    ("kempenheide", "Bovenlokale LIVC-R Kempenheide", ["99002", "99003", "99004"]),
+]
+
+# (e-mail, name, language, [(cell slug, role)])
+PEOPLE = [
+    ("burgemeester@demostad.example", "Marleen Torfsveld", "nl", [("demostad", Role.MAYOR)]),
+    ("coordinator@demostad.example", "Jonas Beukenhof", "nl", [("demostad", Role.COORDINATOR)]),
+    ("clb@demostad.example", "Sara Wilgendaal", "nl", [("demostad", Role.PARTICIPANT)]),
+    ("dpo@demostad.example", "Pieter Meidoorn", "nl", [("demostad", Role.DPO)]),
+    ("bourgmestre@kempenheide.example", "Claire Dumoulin-Essart", "fr", [("kempenheide", Role.MAYOR)]),
+    ("coordinator@kempenheide.example", "Youssef Zandakker", "nl", [("kempenheide", Role.COORDINATOR)]),
+    ("ocmw@kempenheide.example", "Lien Heidevelde", "nl", [("kempenheide", Role.PARTICIPANT)]),
+    ("dpo@kempenheide.example", "Thomas Vlierbos", "en", [("kempenheide", Role.DPO)]),
+    # One information officer of a police zone that covers both cells: shows the cell picker.
+    (
+        "io@pz-demo.example",
+        "Ruben Lindenhout",
+        "nl",
+        [("demostad", Role.INFORMATION_OFFICER), ("kempenheide", Role.INFORMATION_OFFICER)],
+    ),
+]
+
+# Manages cells and municipalities in /admin/; holds no role in any cell.
+PLATFORM_ADMIN = "beheer@platform.example"
+
+
+@dataclass
+class Demo:
+    cells: dict[str, Cell] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    backup_codes: dict[str, list[str]] = field(default_factory=dict)
+
+
+@transaction.atomic
+def seed() -> Demo:
+    demo = Demo()
+    municipalities = {}
+    for nis_code, name_nl, name_fr in MUNICIPALITIES:
+        municipalities[nis_code], _ = Municipality.objects.update_or_create(
+            nis_code=nis_code, defaults={"name_nl": name_nl, "name_fr": name_fr}
+        )
+    for slug, name, codes in CELLS:
+        cell, _ = Cell.objects.update_or_create(slug=slug, defaults={"name": name})
+        cell.municipalities.set(municipalities[code] for code in codes)
+        demo.cells[slug] = cell
+    clearance_until = timezone.localdate() + datetime.timedelta(days=730)
+    for email, name, language, roles in PEOPLE:
+        user, _ = User.objects.update_or_create(email=email, defaults={"name": name, "language": language})
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        demo.users[email] = user
+        demo.backup_codes[email] = backup_codes_renew(user=user, count=DEMO_BACKUP_CODES)
+        for slug, role in roles:
+            clearance = (
+                {"clearance_level": ClearanceLevel.SECRET, "clearance_expires_on": clearance_until}
+                if role == Role.INFORMATION_OFFICER
+                else {}
+            )
+            Membership.objects.update_or_create(
+                cell=demo.cells[slug], user=user, defaults={"role": role, "is_active": True, **clearance}
+            )
+    admin, _ = User.objects.update_or_create(
+        email=PLATFORM_ADMIN,
+        defaults={"name": "Platformbeheer Demo", "language": "nl", "is_staff": True, "is_superuser": True},
+    )
+    admin.set_password(DEMO_PASSWORD)
+    admin.save(update_fields=["password"])
+    demo.users[PLATFORM_ADMIN] = admin
+    demo.backup_codes[PLATFORM_ADMIN] = backup_codes_renew(user=admin, count=DEMO_BACKUP_CODES)
+    return demo

@@ -1,0 +1,27 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+from livc.cells import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or refresh the invented demo cells and users (idempotent). Resets each demo user's "
+        "password and issues a new set of backup codes, printed below: codes work once."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        data = demo.seed()
+        for config in apps.get_app_configs():
+            hook = getattr(config, "seed_demo", None)
+            if callable(hook):
+                hook(data)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/"))
+        self.stdout.write(f"Password for every demo user: {demo.DEMO_PASSWORD}")
+        self.stdout.write("Second factor: type one of the user's backup codes (each works once).\n")
+        for email, user in data.users.items():
+            roles = ", ".join(
+                f"{m.cell.slug}: {m.get_role_display()}" for m in user.memberships.select_related("cell")
+            ) or ("platform administrator (/admin/)" if user.is_staff else "")
+            self.stdout.write(f"  {email:<34} {roles}")
+            self.stdout.write(f"  {'':<34} codes: {' '.join(data.backup_codes[email])}")
