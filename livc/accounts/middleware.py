@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 
-from livc.accounts.otp import has_confirmed_device
+from livc.accounts.otp import has_confirmed_device, is_verified
 
 
 class UserLanguageMiddleware:
@@ -17,9 +17,9 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.language:  # type: ignore[union-attr]
-            translation.activate(user.language)  # type: ignore[union-attr]
-            request.LANGUAGE_CODE = user.language  # type: ignore[union-attr]
+        if user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return self.get_response(request)
 
 
@@ -45,10 +45,10 @@ class SecondFactorRequiredMiddleware:
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not user.is_authenticated or is_verified(user):
             return None
         if not getattr(view_func, "second_factor_required", True):
             return None
-        step = "accounts:verify" if has_confirmed_device(user) else "accounts:setup"  # type: ignore[arg-type]
+        step = "accounts:verify" if has_confirmed_device(user) else "accounts:setup"
         query = urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(f"{reverse(step)}?{query}")

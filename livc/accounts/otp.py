@@ -24,6 +24,12 @@ TOTP_NAME = "authenticator"
 BACKUP_NAME = "backup"
 
 
+def is_verified(user: User) -> bool:
+    """Whether this session passed the second factor (django-otp's OTPMiddleware tells)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
 def has_confirmed_device(user: User) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 

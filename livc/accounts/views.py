@@ -37,13 +37,13 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return reverse(str(settings.LOGIN_REDIRECT_URL))
 
 
 @never_cache
 @second_factor_not_required
 def verify(request: AuthenticatedRequest) -> HttpResponse:
-    if request.user.is_verified():  # type: ignore[attr-defined]
+    if otp.is_verified(request.user):
         return HttpResponseRedirect(_next_url(request))
     if not otp.has_confirmed_device(request.user):
         return redirect("accounts:setup")
@@ -87,7 +87,7 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
     Before verification this page is open only to users without any confirmed device:
     otherwise a stolen password would be enough to enrol the thief's phone.
     """
-    verified = request.user.is_verified()  # type: ignore[attr-defined]
+    verified = otp.is_verified(request.user)
     if not verified and otp.has_confirmed_device(request.user):
         return redirect("accounts:verify")
     device = otp.pending_totp_device(request.user)
@@ -142,8 +142,8 @@ def language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         code = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            request.user.language = code  # type: ignore[union-attr]
-            request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+            request.user.language = code
+            request.user.save(update_fields=["language"])
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             code,
