@@ -12,6 +12,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cells:pick"), name="root"),
     path("accounts/", include("livc.accounts.urls")),
     path("c/", include("livc.cells.urls")),
+    path("c/<slug:cell_slug>/", include("participants.urls")),
+    path("invitation/", include("participants.invitee_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,5 +1,28 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ParticipantsConfig(AppConfig):
     name = "participants"
+    verbose_name = _("Participants")
+
+    def ready(self) -> None:
+        from livc.cells import notices
+        from livc.cells.models import Role
+        from livc.cells.navigation import ALL_ROLES, NavItem, register
+        from participants import audit  # noqa: F401  registers the models with auditlog
+        from participants.notices import acknowledgement_missing, rules_missing
+
+        staff = frozenset({Role.COORDINATOR, Role.MAYOR})
+        register(NavItem("participants:participants", _("Participants"), staff))
+        register(NavItem("participants:invitations", _("Invitations"), staff))
+        register(NavItem("participants:approvals", _("Approvals"), frozenset({Role.MAYOR})))
+        register(NavItem("participants:organisations", _("Organisations"), staff))
+        register(NavItem("participants:rules", _("Rules of procedure"), ALL_ROLES))
+        notices.register(rules_missing)
+        notices.register(acknowledgement_missing)
+
+    def seed_demo(self, demo: object) -> None:
+        from participants.demo import seed
+
+        seed(demo)  # type: ignore[arg-type]

@@ -31,8 +31,12 @@ class Cast:
 
 
 def make_cast() -> Cast:
-    cell_a = CellFactory(name="LIVC-R Alfa", slug="alfa", municipalities=[MunicipalityFactory(nis_code="99101")])
-    cell_b = CellFactory(name="LIVC-R Bravo", slug="bravo", municipalities=[MunicipalityFactory(nis_code="99201")])
+    cell_a = CellFactory(
+        name="LIVC-R Alfa", slug="alfa", municipalities=[MunicipalityFactory(nis_code="99101")]
+    )
+    cell_b = CellFactory(
+        name="LIVC-R Bravo", slug="bravo", municipalities=[MunicipalityFactory(nis_code="99201")]
+    )
     alice = UserFactory(email="alice@example.test", name="Alice Aerts")
     bob = UserFactory(email="bob@example.test", name="Bob Bosmans")
     charlie = UserFactory(email="charlie@example.test", name="Charlie Claes")

@@ -66,3 +66,38 @@ class MembershipFactory(factory.django.DjangoModelFactory):
             clearance_level=ClearanceLevel.SECRET,
             clearance_expires_on=factory.LazyFunction(_in_a_year),
         )
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.Organisation"
+
+    cell = factory.SubFactory(CellFactory)
+    name = factory.Sequence(lambda n: f"Organisatie {n}")
+    type = "clb"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A seat profile for an existing membership (pass `membership=`)."""
+
+    class Meta:
+        model = "participants.Participant"
+
+    membership = factory.SubFactory(MembershipFactory)
+    cell = factory.SelfAttribute("membership.cell")
+    organisation = factory.SubFactory(OrganisationFactory, cell=factory.SelfAttribute("..cell"))
+    function = "Consulent"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.Invitation"
+
+    cell = factory.SubFactory(CellFactory)
+    name = factory.Faker("name", locale="nl_BE")
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    organisation = factory.SubFactory(OrganisationFactory, cell=factory.SelfAttribute("..cell"))
+    function = "Jeugdconsulent"
+    motivation = "Kent de jongeren in de wijk."
+    language = "en"
+    proposed_by = factory.SubFactory(UserFactory)

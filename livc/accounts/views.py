@@ -47,7 +47,7 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
         return HttpResponseRedirect(_next_url(request))
     if not otp.has_confirmed_device(request.user):
         return redirect("accounts:setup")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         result = otp.verify(user=request.user, token=form.cleaned_data["code"])
         if result.device is not None:
@@ -91,7 +91,7 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
     if not verified and otp.has_confirmed_device(request.user):
         return redirect("accounts:verify")
     device = otp.pending_totp_device(request.user)
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not device.verify_is_allowed()[0]:
             form.add_error("code", _("Too many wrong codes. Wait a minute, then try the newest code."))

@@ -4,10 +4,15 @@ Anything outside the user's effective memberships is a 404, so that a user of an
 cell cannot even learn that a cell or an object exists.
 """
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 
 from livc.accounts.models import User
 from livc.cells.models import Membership
+
+if TYPE_CHECKING:
+    from livc.http import CellRequest
 
 
 def get_membership_for_user(user: User, cell_slug: str) -> Membership:
@@ -20,3 +25,9 @@ def get_membership_for_user(user: User, cell_slug: str) -> Membership:
     if membership is None:
         raise Http404("No such cell.")
     return membership
+
+
+def require_role(request: "CellRequest", *roles: str) -> None:
+    """A page for some roles only: for everyone else it does not exist (404)."""
+    if request.membership.role not in roles:
+        raise Http404("Not for this role.")

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from livc.cells.navigation import items_for
+from livc.cells.notices import notices_for
 
 
 def cell(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +21,9 @@ def cell(request: HttpRequest) -> dict[str, Any]:
         }
         for item in items_for(membership.role)
     ]
-    return {"cell": membership.cell, "membership": membership, "cell_nav": nav}
+    return {
+        "cell": membership.cell,
+        "membership": membership,
+        "cell_nav": nav,
+        "cell_notices": notices_for(request),  # type: ignore[arg-type]
+    }

@@ -58,6 +58,7 @@ class Demo:
     cells: dict[str, Cell] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     backup_codes: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # lines the apps want printed
 
 
 @transaction.atomic

@@ -86,6 +86,8 @@ class Role(models.TextChoices):
 
 # Roles that see every case of their cell (DESIGN.md, "Who uses it").
 CELL_WIDE_CASE_ROLES = frozenset({Role.MAYOR, Role.COORDINATOR, Role.INFORMATION_OFFICER})
+# The legal minimum without which a cell holds no meeting (DESIGN.md rule 1).
+MINIMUM_COMPOSITION = (Role.MAYOR, Role.COORDINATOR, Role.INFORMATION_OFFICER)
 # Roles that may see the cell's list of members.
 MEMBER_LIST_ROLES = frozenset({Role.MAYOR, Role.COORDINATOR})
 

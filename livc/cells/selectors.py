@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from livc.accounts.models import User
-from livc.cells.models import MEMBER_LIST_ROLES, Cell, Membership
+from livc.cells.models import MEMBER_LIST_ROLES, MINIMUM_COMPOSITION, Cell, Membership
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -17,3 +17,13 @@ def member_list(*, cell: Cell, user: User) -> QuerySet[Membership]:
     if not Membership.objects.effective().filter(cell=cell, user=user, role__in=MEMBER_LIST_ROLES).exists():
         raise PermissionDenied
     return Membership.objects.filter(cell=cell).select_related("user").order_by("role", "user__name")
+
+
+def composition_missing(*, cell: Cell) -> list[str]:
+    """What the cell lacks of its legal minimum (DESIGN.md rule 1); empty when complete.
+
+    A mayor (or delegate), a coordinator and an information officer with a valid clearance
+    of level secret or higher. An expired clearance does not count.
+    """
+    present = set(Membership.objects.effective().filter(cell=cell).values_list("role", flat=True))
+    return [role for role in MINIMUM_COMPOSITION if role not in present]

@@ -2,8 +2,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from livc.audit.access import record_access
-from livc.cells.models import MEMBER_LIST_ROLES
-from livc.cells.selectors import member_list, membership_list_for_user
+from livc.cells.models import CELL_WIDE_CASE_ROLES, MEMBER_LIST_ROLES, Role
+from livc.cells.selectors import composition_missing, member_list, membership_list_for_user
 from livc.http import AuthenticatedRequest, CellRequest
 
 
@@ -20,5 +20,12 @@ def home(request: CellRequest) -> HttpResponse:
     if request.membership.role in MEMBER_LIST_ROLES:
         members = list(member_list(cell=request.cell, user=request.user))
         record_access(request, request.cell)
-    municipalities = request.cell.municipalities.all()
-    return render(request, "cells/home.html", {"members": members, "municipalities": municipalities})
+    missing = None
+    if request.membership.role in CELL_WIDE_CASE_ROLES:
+        missing = [Role(role).label for role in composition_missing(cell=request.cell)]
+    context = {
+        "members": members,
+        "municipalities": request.cell.municipalities.all(),
+        "composition_missing": missing,
+    }
+    return render(request, "cells/home.html", context)

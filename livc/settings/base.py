@@ -151,6 +151,11 @@ AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# --- Cells and invitations ---------------------------------------------------------------
+# The address of this deployment as users reach it, for links in e-mails.
+LIVC_BASE_URL = env("LIVC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+LIVC_INVITATION_VALID_DAYS = env_int("LIVC_INVITATION_VALID_DAYS", default=14, minimum=1)  # link lifetime
+
 # --- Personal data encryption -------------------------------------------------------------
 # Versioned key ring: "2:<base64 32 bytes>,1:<base64 32 bytes>"; the highest version encrypts.
 LIVC_ENCRYPTION_KEYS = env_secret("LIVC_ENCRYPTION_KEYS", default="")
@@ -195,6 +200,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "livc.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "expire-invitations": {"task": "participants.tasks.expire_invitations", "schedule": timedelta(hours=1)},
 }
 
 # --- Security headers ------------------------------------------------------------------------

@@ -15,7 +15,16 @@ from django.core.exceptions import ImproperlyConfigured
 _env = environ.FileAwareEnv()
 
 _DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
-_EMAIL_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "filemail", "memorymail", "dummymail"}
+_EMAIL_SCHEMES = {
+    "smtp",
+    "smtps",
+    "smtp+tls",
+    "smtp+ssl",
+    "consolemail",
+    "filemail",
+    "memorymail",
+    "dummymail",
+}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -63,9 +72,7 @@ def env_database(name: str, *, default: str) -> dict[str, Any]:
     url = env(name, default=default)
     scheme = urlparse(url).scheme
     if scheme not in _DATABASE_SCHEMES:
-        raise ImproperlyConfigured(
-            f"{name} must be a postgres:// or sqlite:/// URL (got scheme {scheme!r})."
-        )
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:/// URL (got scheme {scheme!r}).")
     try:
         config: dict[str, Any] = _env.db_url_config(url)
     except (ValueError, KeyError) as exc:

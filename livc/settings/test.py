@@ -9,7 +9,7 @@ os.environ.setdefault(
     "2:dGVzdC1rZXktdmVyc2lvbi10d28tMzItYnl0ZXMtISE=,1:dGVzdC1rZXktdmVyc2lvbi1vbmUtMzItYnl0ZXMtISE=",
 )
 
-from livc.settings.base import *  # noqa: E402,F403
+from livc.settings.base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -152,7 +152,13 @@ def test_the_security_page_issues_a_fresh_set_of_backup_codes(as_user, cast):
 
 def test_five_wrong_passwords_lock_the_account_from_that_address(client, cast):
     give_backup_codes(cast.alice, "abcdefgh")
-    for email in ["alice@example.test", "ALICE@example.test", " Alice@Example.test", "alice@example.test", "alice@EXAMPLE.test"]:
+    for email in [
+        "alice@example.test",
+        "ALICE@example.test",
+        " Alice@Example.test",
+        "alice@example.test",
+        "alice@EXAMPLE.test",
+    ]:
         log_in(client, email, "wrong", REMOTE_ADDR="198.51.100.1")  # case does not dodge the count
     locked = log_in(client, "alice@example.test", REMOTE_ADDR="198.51.100.1")
     assert locked.status_code == 429

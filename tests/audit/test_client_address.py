@@ -34,7 +34,12 @@ def test_too_few_entries_fall_back_to_the_connection_address():
 @override_settings(LIVC_TRUSTED_PROXY_COUNT=1)
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("203.0.113.9:4711", "203.0.113.9"), ("[2001:db8::1]:443", "2001:db8::1"), ("2001:db8::2", "2001:db8::2"), ("garbage", "10.0.0.5")],
+    [
+        ("203.0.113.9:4711", "203.0.113.9"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("2001:db8::2", "2001:db8::2"),
+        ("garbage", "10.0.0.5"),
+    ],
 )
 def test_ports_are_dropped_and_garbage_is_not_recorded(header, expected):
     assert client_ip(request(forwarded=header)) == expected

@@ -25,3 +25,5 @@ class Command(BaseCommand):
             ) or ("platform administrator (/admin/)" if user.is_staff else "")
             self.stdout.write(f"  {email:<34} {roles}")
             self.stdout.write(f"  {'':<34} codes: {' '.join(data.backup_codes[email])}")
+        for note in data.notes:
+            self.stdout.write(note)

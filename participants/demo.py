@@ -1,0 +1,243 @@
+"""Invented demo organisations, seats, rules of procedure and invitations in every state."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from livc.cells.demo import Demo
+from livc.cells.models import Membership, Role
+from participants.models import (
+    CONFIDENTIALITY_STATEMENT_VERSION,
+    ConfidentialityAcknowledgement,
+    Invitation,
+    InvitationEvent,
+    InvitationStatus,
+    Organisation,
+    OrganisationType,
+    Participant,
+    RulesOfProcedure,
+    RulesStatus,
+)
+from participants.tokens import make_token, new_nonce
+
+T = OrganisationType
+ORGANISATIONS = {
+    "demostad": [
+        ("Kabinet van de burgemeester", T.OTHER),
+        ("Preventiedienst Demostad", T.PREVENTION_SERVICE),
+        ("Politiezone Demo-Noord", T.LOCAL_POLICE),
+        ("CLB Demostad", T.CLB),
+        ("Jeugddienst Demostad", T.YOUTH_SERVICE),
+        ("Sportclub De Vlieger", T.CLUB),
+        ("Federale gerechtelijke politie", T.FEDERAL_POLICE),
+    ],
+    "kempenheide": [
+        ("Kabinet van de burgemeester", T.OTHER),
+        ("Preventiedienst Kempenheide", T.PREVENTION_SERVICE),
+        ("Politiezone Demo-Noord", T.LOCAL_POLICE),
+        ("OCMW Heidebeek", T.SOCIAL_SERVICE),
+        ("Justitiehuis Demo", T.JUSTICE_HOUSE),
+    ],
+}
+SEATS = {  # role -> (organisation, function)
+    Role.MAYOR: ("Kabinet van de burgemeester", "Burgemeester"),
+    Role.COORDINATOR: ("Preventiedienst", "LIVC-coördinator"),
+    Role.INFORMATION_OFFICER: ("Politiezone Demo-Noord", "Information officer"),
+}
+PARTICIPANT_SEATS = {
+    "clb@demostad.example": ("CLB Demostad", "Directeur", True),
+    "ocmw@kempenheide.example": ("OCMW Heidebeek", "Maatschappelijk werker", False),
+}
+RULES_TEXT = (
+    "1. Doel. De LIVC-R bespreekt personen die signalen van radicalisering vertonen, met als enig doel "
+    "terroristische misdrijven te voorkomen via een geïndividualiseerd opvolgingstraject.\n\n"
+    "2. Deelnemers. Burgemeester (voorzitter van de cel), coördinator (voorzitter van de operationele "
+    "tafel), information officer van de lokale politie, en wie de burgemeester uitnodigt omwille van "
+    "de bijdrage vanuit zijn of haar functie.\n\n"
+    "3. Werking. Casusoverleg op uitnodiging; elke deelnemer ziet enkel de casussen aan wiens tafel hij "
+    "of zij zit. Informatie blijft eigendom van wie ze inbrengt.\n\n"
+    "4. Geheim. Alle deelnemers zijn gebonden door het gedeeld beroepsgeheim (art. 458ter Sw.)."
+)
+REJECTION = "Een stagiair kan geen structurele bijdrage leveren; nodig de jeugdconsulent uit."
+DECLINE = "Ik kan mijn vertrouwensrelatie met de jongeren niet combineren met deze tafel."
+YOUTH, CLUB = "Jeugddienst Demostad", "Sportclub De Vlieger"
+# (e-mail, name, organisation, function, status, note) for the demo cell Demostad
+INVITATIONS = [
+    (
+        "l.kastanjedreef@demostad.example",
+        "Lucas Kastanjedreef",
+        YOUTH,
+        "Jeugdconsulent",
+        InvitationStatus.DRAFT,
+        "",
+    ),
+    (
+        "v.eikenlaan@demostad.example",
+        "Vera Eikenlaan",
+        CLUB,
+        "Trainer (vrijwilliger)",
+        InvitationStatus.PENDING,
+        "",
+    ),
+    ("b.populier@demostad.example", "Bram Populier", YOUTH, "Stagiair", InvitationStatus.REJECTED, REJECTION),
+    ("i.hazelaar@demostad.example", "Ines Hazelaar", YOUTH, "Straathoekwerker", InvitationStatus.SENT, ""),
+    (
+        "d.berkenrode@demostad.example",
+        "Dries Berkenrode",
+        YOUTH,
+        "Diensthoofd",
+        InvitationStatus.DECLINED,
+        DECLINE,
+    ),
+    ("k.lindeboom@demostad.example", "Kato Lindeboom", CLUB, "Voorzitter", InvitationStatus.EXPIRED, ""),
+    (
+        "m.essenhout@demostad.example",
+        "Mats Essenhout",
+        YOUTH,
+        "Jeugdwerker",
+        InvitationStatus.WITHDRAWN,
+        "Van dienst.",
+    ),
+    ("clb@demostad.example", "Sara Wilgendaal", "CLB Demostad", "Directeur", InvitationStatus.ACCEPTED, ""),
+]
+# What happened to each demo invitation after it was drafted.
+HISTORY = {
+    InvitationStatus.DRAFT: [],
+    InvitationStatus.PENDING: ["proposed"],
+    InvitationStatus.REJECTED: ["proposed", "rejected"],
+    InvitationStatus.SENT: ["proposed", "approved"],
+    InvitationStatus.DECLINED: ["proposed", "approved", "declined"],
+    InvitationStatus.EXPIRED: ["proposed", "approved", "expired"],
+    InvitationStatus.WITHDRAWN: ["proposed", "withdrawn"],
+    InvitationStatus.ACCEPTED: ["proposed", "approved", "accepted"],
+}
+
+
+@transaction.atomic
+def seed(demo: Demo) -> None:
+    for slug, cell in demo.cells.items():
+        organisations = {
+            name: Organisation.objects.update_or_create(cell=cell, name=name, defaults={"type": kind})[0]
+            for name, kind in ORGANISATIONS[slug]
+        }
+        _seats(cell, organisations)
+        rules = _rules(cell)
+        for membership in Membership.objects.filter(cell=cell).exclude(role=Role.DPO):
+            ConfidentialityAcknowledgement.objects.get_or_create(
+                cell=cell,
+                user=membership.user,
+                rules=rules,
+                statement_version=CONFIDENTIALITY_STATEMENT_VERSION,
+            )
+    _invitations(demo)
+
+
+def _seats(cell: object, organisations: dict[str, Organisation]) -> None:
+    for membership in Membership.objects.filter(cell=cell).select_related("user"):
+        if membership.role in SEATS:
+            prefix, function = SEATS[membership.role]
+            organisation = next(o for name, o in organisations.items() if name.startswith(prefix))
+            fixed = False
+        elif membership.user.email in PARTICIPANT_SEATS:
+            name, function, fixed = PARTICIPANT_SEATS[membership.user.email]
+            organisation = organisations[name]
+        else:
+            continue
+        Participant.objects.update_or_create(
+            membership=membership,
+            defaults={
+                "cell": cell,
+                "organisation": organisation,
+                "function": function,
+                "is_fixed_representative": fixed,
+            },
+        )
+
+
+def _rules(cell: object) -> RulesOfProcedure:
+    coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR).user
+    mayor = Membership.objects.get(cell=cell, role=Role.MAYOR).user
+    rules, _ = RulesOfProcedure.objects.update_or_create(
+        cell=cell,
+        version=1,
+        defaults={
+            "text": RULES_TEXT,
+            "status": RulesStatus.IN_FORCE,
+            "drafted_by": coordinator,
+            "approved_by": mayor,
+            "approved_at": timezone.now() - datetime.timedelta(days=60),
+        },
+    )
+    return rules
+
+
+def _invitations(demo: Demo) -> None:
+    cell = demo.cells["demostad"]
+    coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR).user
+    mayor = Membership.objects.get(cell=cell, role=Role.MAYOR).user
+    now = timezone.now()
+    for email, name, organisation_name, function, status, note in INVITATIONS:
+        organisation = Organisation.objects.get(cell=cell, name=organisation_name)
+        decided = status not in (InvitationStatus.DRAFT, InvitationStatus.PENDING, InvitationStatus.WITHDRAWN)
+        sent = status in (InvitationStatus.SENT, InvitationStatus.DECLINED, InvitationStatus.EXPIRED,
+                          InvitationStatus.ACCEPTED)  # fmt: skip
+        accepted = status == InvitationStatus.ACCEPTED
+        invitation, _ = Invitation.objects.update_or_create(
+            cell=cell,
+            email=email,
+            defaults={
+                "name": name,
+                "organisation": organisation,
+                "function": function,
+                "kind": "volunteer" if organisation.type == T.CLUB else "professional",
+                "motivation": f"Als {function.lower()} kent {name.split()[0]} de jongeren in de gemeente.",
+                "language": "nl",
+                "status": status,
+                "proposed_by": coordinator,
+                "decided_by": mayor if decided else None,
+                "decided_at": now - datetime.timedelta(days=20) if decided else None,
+                "rejection_reason": note if status == InvitationStatus.REJECTED else "",
+                "decline_motivation": note if status == InvitationStatus.DECLINED else "",
+                "token_nonce": new_nonce()
+                if status in (InvitationStatus.SENT, InvitationStatus.EXPIRED)
+                else "",
+                "sent_at": now - datetime.timedelta(days=20) if sent else None,
+                "expires_at": _expiry(now, status) if sent else None,
+                "as_fixed_representative": accepted,
+                "membership": Membership.objects.get(cell=cell, user__email=email) if accepted else None,
+                "responded_at": now - datetime.timedelta(days=18) if accepted else None,
+            },
+        )
+        if not invitation.events.exists():
+            _history(invitation, status, coordinator, mayor, note)
+        if status == InvitationStatus.SENT:
+            token = make_token(invitation_id=invitation.pk, nonce=invitation.token_nonce)
+            link = settings.LIVC_BASE_URL + reverse("invitation:respond", kwargs={"token": token})
+            demo.notes.append(f"\nAn open invitation for {name} ({email}), to try accepting it:\n  {link}")
+
+
+def _expiry(now: datetime.datetime, status: str) -> datetime.datetime:
+    return (
+        now - datetime.timedelta(days=6)
+        if status == InvitationStatus.EXPIRED
+        else now + datetime.timedelta(days=10)
+    )
+
+
+def _history(invitation: Invitation, status: str, coordinator: object, mayor: object, note: str) -> None:
+    invitee = invitation.membership.user if invitation.membership else None
+    actors = {"drafted": coordinator, "proposed": coordinator, "withdrawn": coordinator, "approved": mayor,
+              "rejected": mayor, "accepted": invitee}  # fmt: skip
+    steps = ["drafted", *HISTORY[status]]
+    start = timezone.now() - datetime.timedelta(days=25)
+    for index, action in enumerate(steps):
+        InvitationEvent.objects.create(
+            invitation=invitation,
+            action=action,
+            actor=actors.get(action),
+            at=start + datetime.timedelta(days=index * 3),
+            note=note if index == len(steps) - 1 else "",
+        )

@@ -1,0 +1,139 @@
+"""The invitee's side: the e-mailed link, to accept (with a new account if needed) or decline.
+
+Reachable without a cell membership and, for someone without an account, without logging
+in: the signed single-use link is the proof of being invited. Someone with an account logs
+in (password and second factor) before accepting, so that nobody accepts in their name.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from livc.accounts.models import User
+from livc.forms import add_service_errors
+from participants import selectors, services
+from participants.forms import AcknowledgeForm, DeclineForm, NewAccountForm
+from participants.models import Invitation, ParticipantKind
+from participants.tokens import BadLink, read_token
+
+
+def _invitation_or_problem(request: HttpRequest, token: str) -> tuple[Invitation | None, HttpResponse | None]:
+    try:
+        link = read_token(token)
+        invitation = Invitation.objects.select_related("cell", "organisation").get(pk=link.invitation_id)
+    except (BadLink, Invitation.DoesNotExist):
+        return None, render(
+            request, "participants/invitee/link_problem.html", {"problem": "invalid"}, status=400
+        )
+    try:
+        services.invitation_check_link(invitation, link.nonce)
+    except services.LinkProblem as problem:
+        if problem.reason == "expired":
+            services.invitations_expire()  # record it now rather than at the next hourly run
+        context = {"problem": problem.reason, "invitation": invitation}
+        return None, render(request, "participants/invitee/link_problem.html", context, status=410)
+    return invitation, None
+
+
+@never_cache
+@login_not_required
+def respond(request: HttpRequest, token: str) -> HttpResponse:
+    invitation, problem = _invitation_or_problem(request, token)
+    if problem is not None:
+        return problem
+    assert invitation is not None
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    if has_account and not request.user.is_authenticated:
+        return render(request, "participants/invitee/log_in_first.html", _context(invitation, token))
+    if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
+        return render(
+            request, "participants/invitee/wrong_account.html", _context(invitation, token), status=403
+        )
+    form_class = AcknowledgeForm if has_account else NewAccountForm
+    initial = {"name": invitation.name}
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        return _accept(request, invitation, token, form)
+    return render(request, "participants/invitee/respond.html", {**_context(invitation, token), "form": form})
+
+
+def _accept(request: HttpRequest, invitation: Invitation, token: str, form: AcknowledgeForm) -> HttpResponse:
+    new_account = None
+    if isinstance(form, NewAccountForm):
+        new_account = services.NewAccount(
+            name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
+        )
+    user = request.user if request.user.is_authenticated else None
+    try:
+        membership = services.invitation_accept(
+            invitation=invitation,
+            nonce=read_token(token).nonce,
+            user=user,
+            new_account=new_account,  # type: ignore[arg-type]
+        )
+    except ValidationError as error:
+        add_service_errors(form, _password_errors_on_field(error))
+        return render(
+            request, "participants/invitee/respond.html", {**_context(invitation, token), "form": form}
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("invitation:respond", token=token)
+    home = reverse("cells:home", kwargs={"cell_slug": membership.cell.slug})
+    if user is None:
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome. Set up your second factor to enter the cell."))
+        return redirect(f"{reverse('accounts:setup')}?next={home}")
+    messages.success(request, _("Welcome to %(cell)s.") % {"cell": membership.cell.name})
+    return redirect(home)
+
+
+def _password_errors_on_field(error: ValidationError) -> ValidationError:
+    """Password validators raise plain errors; show them on the password field."""
+    if hasattr(error, "error_dict"):
+        return error
+    return ValidationError({"password1": error.error_list})
+
+
+@never_cache
+@login_not_required
+def decline(request: HttpRequest, token: str) -> HttpResponse:
+    invitation, problem = _invitation_or_problem(request, token)
+    if problem is not None:
+        return problem
+    assert invitation is not None
+    form = DeclineForm(
+        request.POST if request.method == "POST" else None,
+        professional=invitation.kind == ParticipantKind.PROFESSIONAL,
+    )
+    if request.method == "POST" and form.is_valid():
+        user = request.user if request.user.is_authenticated else None
+        try:
+            services.invitation_decline(
+                invitation=invitation,
+                nonce=read_token(token).nonce,
+                motivation=form.cleaned_data["motivation"],
+                user=user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return render(request, "participants/invitee/declined.html", {"invitation": invitation})
+    return render(request, "participants/invitee/decline.html", {**_context(invitation, token), "form": form})
+
+
+def _context(invitation: Invitation, token: str) -> dict[str, object]:
+    return {
+        "invitation": invitation,
+        "token": token,
+        "rules": selectors.rules_in_force(cell=invitation.cell),
+        "login_url": reverse("accounts:login")
+        + "?next="
+        + reverse("invitation:respond", kwargs={"token": token}),
+    }
