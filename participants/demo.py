@@ -7,8 +7,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from livc.accounts.models import User
 from livc.cells.demo import Demo
-from livc.cells.models import Membership, Role
+from livc.cells.models import Cell, Membership, Role
 from participants.models import (
     CONFIDENTIALITY_STATEMENT_VERSION,
     ConfidentialityAcknowledgement,
@@ -42,7 +43,7 @@ ORGANISATIONS = {
         ("Justitiehuis Demo", T.JUSTICE_HOUSE),
     ],
 }
-SEATS = {  # role -> (organisation, function)
+SEATS: dict[str, tuple[str, str]] = {  # role -> (organisation, function)
     Role.MAYOR: ("Kabinet van de burgemeester", "Burgemeester"),
     Role.COORDINATOR: ("Preventiedienst", "LIVC-coördinator"),
     Role.INFORMATION_OFFICER: ("Politiezone Demo-Noord", "Information officer"),
@@ -104,7 +105,7 @@ INVITATIONS = [
     ("clb@demostad.example", "Sara Wilgendaal", "CLB Demostad", "Directeur", InvitationStatus.ACCEPTED, ""),
 ]
 # What happened to each demo invitation after it was drafted.
-HISTORY = {
+HISTORY: dict[str, list[str]] = {
     InvitationStatus.DRAFT: [],
     InvitationStatus.PENDING: ["proposed"],
     InvitationStatus.REJECTED: ["proposed", "rejected"],
@@ -135,7 +136,7 @@ def seed(demo: Demo) -> None:
     _invitations(demo)
 
 
-def _seats(cell: object, organisations: dict[str, Organisation]) -> None:
+def _seats(cell: Cell, organisations: dict[str, Organisation]) -> None:
     for membership in Membership.objects.filter(cell=cell).select_related("user"):
         if membership.role in SEATS:
             prefix, function = SEATS[membership.role]
@@ -157,7 +158,7 @@ def _seats(cell: object, organisations: dict[str, Organisation]) -> None:
         )
 
 
-def _rules(cell: object) -> RulesOfProcedure:
+def _rules(cell: Cell) -> RulesOfProcedure:
     coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR).user
     mayor = Membership.objects.get(cell=cell, role=Role.MAYOR).user
     rules, _ = RulesOfProcedure.objects.update_or_create(
@@ -227,9 +228,9 @@ def _expiry(now: datetime.datetime, status: str) -> datetime.datetime:
     )
 
 
-def _history(invitation: Invitation, status: str, coordinator: object, mayor: object, note: str) -> None:
+def _history(invitation: Invitation, status: str, coordinator: User, mayor: User, note: str) -> None:
     invitee = invitation.membership.user if invitation.membership else None
-    actors = {"drafted": coordinator, "proposed": coordinator, "withdrawn": coordinator, "approved": mayor,
+    actors: dict[str, User | None] = {"drafted": coordinator, "proposed": coordinator, "withdrawn": coordinator, "approved": mayor,
               "rejected": mayor, "accepted": invitee}  # fmt: skip
     steps = ["drafted", *HISTORY[status]]
     start = timezone.now() - datetime.timedelta(days=25)

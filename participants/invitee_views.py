@@ -51,7 +51,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     has_account = User.objects.filter(email__iexact=invitation.email).exists()
     if has_account and not request.user.is_authenticated:
         return render(request, "participants/invitee/log_in_first.html", _context(invitation, token))
-    if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():
         return render(
             request, "participants/invitee/wrong_account.html", _context(invitation, token), status=403
         )
@@ -75,7 +75,7 @@ def _accept(request: HttpRequest, invitation: Invitation, token: str, form: Ackn
             invitation=invitation,
             nonce=read_token(token).nonce,
             user=user,
-            new_account=new_account,  # type: ignore[arg-type]
+            new_account=new_account,
         )
     except ValidationError as error:
         add_service_errors(form, _password_errors_on_field(error))
@@ -119,7 +119,7 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
                 invitation=invitation,
                 nonce=read_token(token).nonce,
                 motivation=form.cleaned_data["motivation"],
-                user=user,  # type: ignore[arg-type]
+                user=user,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -144,7 +144,8 @@ class Participant(models.Model):
                 raise ValidationError({"substitute": _("Only a fixed representative has a substitute.")})
             if self.substitute_id == self.pk:
                 raise ValidationError({"substitute": _("A participant cannot be their own substitute.")})
-            if self.substitute.organisation_id != self.organisation_id:
+            substitute = Participant.objects.filter(pk=self.substitute_id).first()
+            if substitute is None or substitute.organisation_id != self.organisation_id:
                 raise ValidationError(
                     {"substitute": _("The substitute must belong to the same organisation.")}
                 )

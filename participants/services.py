@@ -46,7 +46,8 @@ def _require_role(member: Membership, *roles: str) -> None:
 
 
 def _actor_kind(member: Membership) -> str:
-    return {Role.COORDINATOR: workflow.COORDINATOR, Role.MAYOR: workflow.MAYOR}.get(member.role, "")
+    kinds: dict[str, str] = {Role.COORDINATOR: workflow.COORDINATOR, Role.MAYOR: workflow.MAYOR}
+    return kinds.get(member.role, "")
 
 
 def _record(invitation: Invitation, action: str, actor: User | None, note: str = "") -> None:

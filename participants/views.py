@@ -4,8 +4,9 @@ helper, form, service, redirect. Pages listing people record an access entry."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,8 +31,10 @@ from participants.models import Invitation, InvitationStatus, Organisation, Part
 COORDINATOR, MAYOR = Role.COORDINATOR, Role.MAYOR
 
 
-def _back(request: CellRequest, name: str, **kwargs: object) -> HttpResponse:
-    return redirect(f"participants:{name}", cell_slug=request.cell.slug, **kwargs)
+def _back(request: CellRequest, name: str, **kwargs: int) -> HttpResponse:
+    return HttpResponseRedirect(
+        reverse(f"participants:{name}", kwargs={"cell_slug": request.cell.slug, **kwargs})
+    )
 
 
 def _refused(request: CellRequest, error: ValidationError | PermissionDenied) -> None:
