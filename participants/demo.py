@@ -230,8 +230,14 @@ def _expiry(now: datetime.datetime, status: str) -> datetime.datetime:
 
 def _history(invitation: Invitation, status: str, coordinator: User, mayor: User, note: str) -> None:
     invitee = invitation.membership.user if invitation.membership else None
-    actors: dict[str, User | None] = {"drafted": coordinator, "proposed": coordinator, "withdrawn": coordinator, "approved": mayor,
-              "rejected": mayor, "accepted": invitee}  # fmt: skip
+    actors: dict[str, User | None] = {
+        "drafted": coordinator,
+        "proposed": coordinator,
+        "withdrawn": coordinator,
+        "approved": mayor,
+        "rejected": mayor,
+        "accepted": invitee,
+    }
     steps = ["drafted", *HISTORY[status]]
     start = timezone.now() - datetime.timedelta(days=25)
     for index, action in enumerate(steps):

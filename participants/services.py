@@ -33,9 +33,11 @@ from participants.models import (
 )
 from participants.tokens import new_nonce
 
-# Sent after an invitation is accepted, with `invitation` and `membership`: the cases app
-# seats an ad hoc invitee at their case's table.
+# Sent when an invitation is accepted, inside its transaction, with `invitation` and
+# `membership`: the cases app seats an ad hoc invitee at their case's table.
 invitation_accepted = Signal()
+# Sent inside the revoking transaction, with `participant`: the cases app clears their seats.
+participant_revoked = Signal()
 
 Event = InvitationEvent.Action
 
@@ -256,9 +258,8 @@ def invitation_accept(
     invitation.token_nonce, invitation.responded_at, invitation.membership = "", timezone.now(), membership
     invitation.save()
     _record(invitation, Event.ACCEPTED, user)
-    transaction.on_commit(
-        lambda: invitation_accepted.send(sender=Invitation, invitation=invitation, membership=membership)
-    )
+    # Inside the transaction: if the cases app cannot seat an ad hoc invitee, nothing is accepted.
+    invitation_accepted.send(sender=Invitation, invitation=invitation, membership=membership)
     return membership
 
 
@@ -406,6 +407,7 @@ def participant_revoke(*, member: Membership, participant: Participant, reason: 
     participant.is_fixed_representative, participant.substitute = False, None
     participant.save(update_fields=["is_fixed_representative", "substitute"])
     Participant.objects.filter(substitute=participant).update(substitute=None)
+    participant_revoked.send(sender=Participant, participant=participant)
     for invitation in Invitation.objects.filter(membership=target, status=InvitationStatus.ACCEPTED):
         _record(invitation, Event.REVOKED, member.user, reason.strip())
     return participant
