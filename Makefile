@@ -41,7 +41,7 @@ typecheck: $(STAMP) ## mypy with django-stubs
 	$(BIN)/mypy livc participants cases retention manage.py
 
 migrations-check: $(STAMP) ## Fail if a model change has no migration
-	DJANGO_SETTINGS_MODULE=livc.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=livc.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 deploy-check: $(STAMP) ## Django's deployment checks with production settings, warnings fail
 	$(PROD_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING

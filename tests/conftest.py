@@ -1,8 +1,16 @@
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from tests.base import Cast, login_verified, make_cast
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Messages raised outside a request (services, commands) in English; requests choose their own."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
