@@ -58,8 +58,11 @@ ci: lint typecheck migrations-check deploy-check messages-check test ## Everythi
 worker: $(STAMP) ## Celery worker with embedded beat (development only; needs REDIS_URL)
 	$(BIN)/celery -A livc worker -B --pool=solo --loglevel=INFO
 
-bench: $(STAMP) ## Benchmarks that print figures (slow; not part of CI)
-	@echo "No benchmarks yet: they arrive with the cases, audit and retention issues."
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/livc_bench
+
+bench: $(STAMP) ## Benchmarks that print figures (slow; not part of CI); BENCH_DATABASE_URL names a scratch database
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v 0
+	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_audit
 
 clean: ## Remove the virtualenv, caches and the demo database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 staticfiles

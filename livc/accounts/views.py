@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from livc.accounts import otp
 from livc.accounts.decorators import second_factor_not_required
 from livc.accounts.forms import CodeForm, EnrolForm, LanguageForm, LoginForm
+from livc.audit.events import second_factor_failed
 from livc.http import AuthenticatedRequest
 
 
@@ -54,6 +55,7 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
             otp_login(request, result.device)
             _after_verification_messages(request, used_backup=isinstance(result.device, StaticDevice))
             return HttpResponseRedirect(_next_url(request))
+        second_factor_failed(request, step="verify")
         if result.throttled_until is not None:
             form.add_error("code", _("Too many wrong codes. Wait a minute, then try the newest code."))
         else:
@@ -94,6 +96,7 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
     form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not device.verify_is_allowed()[0]:
+            second_factor_failed(request, step="setup")
             form.add_error("code", _("Too many wrong codes. Wait a minute, then try the newest code."))
         elif otp.totp_confirm(user=request.user, device=device, token=form.cleaned_data["code"]):
             device.refresh_from_db()
@@ -101,6 +104,7 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
             codes = otp.backup_codes_renew(user=request.user)
             return render(request, "accounts/setup_done.html", {"codes": codes, "next": _next_url(request)})
         else:
+            second_factor_failed(request, step="setup")
             form.add_error(
                 "code",
                 _(

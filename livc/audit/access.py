@@ -5,7 +5,16 @@ that shows personal data calls `record_access` once per request, after it has de
 user may see the object and before it renders. The entry is written through
 django-auditlog's `accessed` signal and carries actor, time, client address, cell, kind
 of access (view, download, export) and the view's name; never the data itself.
+
+Each app marks its own such views with `@shows_personal_data`; a test
+(`tests/audit/test_views_log_access.py`) walks the URL list, calls every marked view under
+`/c/<cell>/` as a member of the cell and fails unless each successful request wrote exactly
+one access entry. A view that shows personal data and is not marked escapes that test:
+marking is part of writing the view.
 """
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from auditlog.registry import auditlog
 from auditlog.signals import accessed
@@ -16,15 +25,34 @@ from livc.audit.context import AccessContext, access_context
 from livc.audit.models import AccessKind
 from livc.http import CellRequest
 
+View = TypeVar("View", bound=Callable[..., Any])
+
 
 def record_access(
-    request: CellRequest, instance: models.Model, *, kind: AccessKind = AccessKind.VIEW
+    request: CellRequest,
+    instance: models.Model,
+    *,
+    kind: AccessKind = AccessKind.VIEW,
+    details: dict[str, Any] | None = None,
 ) -> None:
+    """Log one access; `details` (ids and codes only, e.g. an export's filter) go with it."""
     model = type(instance)
     if not auditlog.contains(model):
         # Without registration the signal has no receiver and the access would go unlogged.
         raise ImproperlyConfigured(f"{model.__name__} is not registered with auditlog.")
     match = request.resolver_match
-    access = AccessContext(cell=request.cell, kind=kind, view_name=match.view_name if match else "")
+    access = AccessContext(
+        cell=request.cell, kind=kind, view_name=match.view_name if match else "", details=details or {}
+    )
     with access_context(access):
         accessed.send(sender=model, instance=instance)
+
+
+def shows_personal_data(view: View) -> View:
+    """Mark a view that shows personal data: it must call `record_access` exactly once per request."""
+    view.shows_personal_data = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_marked(view: Callable[..., Any]) -> bool:
+    return bool(getattr(view, "shows_personal_data", False))

@@ -3,7 +3,7 @@
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -12,6 +12,7 @@ class AccessContext:
     cell: Any
     kind: str
     view_name: str
+    details: dict[str, Any] = field(default_factory=dict)  # e.g. an export's filter
 
 
 _current: ContextVar[AccessContext | None] = ContextVar("livc_access", default=None)

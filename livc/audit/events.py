@@ -1,0 +1,134 @@
+"""Events: what happened that is not a change to, or a look at, one object.
+
+Logins, failed logins, second-factor failures, lockouts, key rotations, purges, scrubs ...
+are written to the same log-entry table as changes and accesses, with action EVENT and an
+`event` code, so they share the cell's hash chain, the DPO's filters and the exports.
+
+Apps add their own kinds in `AppConfig.ready()` with `register_kind("invitation_sent",
+_("invitation sent"))` and write them with `record_event(...)`. An event concerns one object
+when there is one (the account that logged in, the case that was purged); otherwise it points
+at no object (`object_pk` empty).
+
+The details go to `additional_data`: ids and counts only, never a name, an e-mail address
+or a typed value. They may be scrubbed by the purge like any entry's content.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from livc.audit.client import client_ip
+from livc.audit.models import LogAction, LogEntry
+
+
+class EventKind:
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    SECOND_FACTOR_FAILED = "second_factor_failed"
+    LOCKED_OUT = "locked_out"
+    KEYS_ROTATED = "keys_rotated"
+    ENTRIES_SCRUBBED = "entries_scrubbed"
+    PURGE = "purge"
+
+
+_kinds: dict[str, str | Promise] = {
+    EventKind.LOGIN: _("logged in"),
+    EventKind.LOGIN_FAILED: _("login failed"),
+    EventKind.SECOND_FACTOR_FAILED: _("second factor failed"),
+    EventKind.LOCKED_OUT: _("locked out"),
+    EventKind.KEYS_ROTATED: _("encryption keys rotated"),
+    EventKind.ENTRIES_SCRUBBED: _("audit entries scrubbed"),
+    EventKind.PURGE: _("purge"),
+}
+
+
+def register_kind(code: str, label: str | Promise) -> None:
+    """Make an event kind known (for the DPO's filter and labels); codes are at most 40 characters."""
+    if len(code) > 40:
+        raise ValueError(f"Event code {code!r} is longer than 40 characters.")
+    _kinds.setdefault(code, label)
+
+
+def kinds() -> dict[str, str | Promise]:
+    return dict(_kinds)
+
+
+def kind_label(code: str) -> str | Promise:
+    return _kinds.get(code, code)
+
+
+def record_event(
+    kind: str,
+    *,
+    cell: Any = None,
+    actor: Any = None,
+    instance: models.Model | None = None,
+    request: HttpRequest | None = None,
+    data: dict[str, Any] | None = None,
+) -> LogEntry:
+    """Write one event entry: who (`actor`), where (`cell`), about what (`instance`), from where.
+
+    The client address comes from `request` (trusted proxies only); without a request, from
+    django-auditlog's request context if there is one. Called by other apps too, e.g. the key
+    rotation command: `record_event(EventKind.KEYS_ROTATED, data={"rows": 1200, "version": 3})`.
+    """
+    if kind not in _kinds:
+        raise ValueError(f"Unknown event kind {kind!r}: register it with register_kind().")
+    target = instance if instance is not None else LogEntry
+    entry = LogEntry(
+        action=LogAction.EVENT,
+        event=kind,
+        cell=cell,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        content_type=ContentType.objects.get_for_model(target),
+        object_pk=str(instance.pk) if instance is not None else "",
+        object_id=instance.pk if instance is not None and isinstance(instance.pk, int) else None,
+        object_repr="",
+        additional_data=data or None,
+        remote_addr=client_ip(request) if request is not None else None,
+    )
+    entry.save()
+    return entry
+
+
+def record_account_event(
+    kind: str,
+    *,
+    user: Any,
+    request: HttpRequest | None = None,
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+) -> list[LogEntry]:
+    """An event about an account: one entry in each cell the account may work in.
+
+    Each cell's DPO sees what happened to the accounts of their cell; an account with no
+    effective membership (a platform administrator) gets one entry without a cell.
+    """
+    cells: Iterable[Any] = _cells_of(user)
+    cells = list(cells) or [None]
+    return [
+        record_event(kind, cell=cell, actor=actor, instance=user, request=request, data=data)
+        for cell in cells
+    ]
+
+
+def _cells_of(user: Any) -> list[Any]:
+    from livc.cells.models import Membership
+
+    memberships = Membership.objects.effective().filter(user=user).select_related("cell").order_by("cell_id")
+    return [membership.cell for membership in memberships]
+
+
+def second_factor_failed(request: HttpRequest, *, step: str) -> None:
+    """Called by the second-factor views when a code is refused (`step`: "verify" or "setup")."""
+    user = request.user
+    if user.is_authenticated:
+        record_account_event(
+            EventKind.SECOND_FACTOR_FAILED, user=user, actor=user, request=request, data={"step": step}
+        )

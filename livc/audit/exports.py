@@ -1,0 +1,196 @@
+"""How the console shows an entry, and its exports: streamed CSV and PDF (WeasyPrint).
+
+An entry is shown as time, user, action, object type and id, client address and page;
+never by its `object_repr` or change payload, which may echo case content.
+"""
+
+import csv
+import datetime
+import io
+import mimetypes
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from livc.audit import events
+from livc.audit.models import AccessKind, LogAction, LogEntry
+from livc.audit.selectors import content_type_labels
+
+_ACCESS_LABELS = dict(AccessKind.choices)
+
+
+def action_label(action: int, access_kind: str, event: str) -> str:
+    """ "viewed", "exported", "created", "logged in" ...: one word or two for the DPO."""
+    if action == LogAction.ACCESS:
+        return str(_ACCESS_LABELS.get(access_kind, LogAction.ACCESS.label))
+    if action == LogAction.EVENT:
+        return str(events.kind_label(event))
+    try:
+        return str(LogAction(action).label)
+    except ValueError:
+        return str(action)
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    timestamp: datetime.datetime
+    user_id: int | None
+    user_name: str
+    action: str
+    object_type: str
+    object_type_id: int
+    object_id: str
+    remote_addr: str
+    page: str
+    scrubbed: bool
+
+
+def entry_rows(entries: Iterable[LogEntry]) -> list[EntryRow]:
+    labels = content_type_labels()
+    return [
+        EntryRow(
+            id=entry.pk,
+            timestamp=entry.timestamp,
+            user_id=entry.actor_id,
+            user_name=entry.actor.name if entry.actor else "",
+            action=action_label(entry.action, entry.access_kind, entry.event),
+            object_type=labels.get(entry.content_type_id, "") if entry.object_pk else "",
+            object_type_id=entry.content_type_id,
+            object_id=entry.object_pk,
+            remote_addr=entry.remote_addr or "",
+            page=str((entry.additional_data or {}).get("view", ""))
+            if entry.action == LogAction.ACCESS
+            else "",
+            scrubbed=entry.scrubbed_at is not None,
+        )
+        for entry in entries
+    ]
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_FIELDS = (
+    "id",
+    "timestamp",
+    "actor_id",
+    "actor__name",
+    "action",
+    "access_kind",
+    "event",
+    "content_type_id",
+    "object_pk",
+    "remote_addr",
+    "page",
+)
+
+
+def neutralise(value: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula (=, +, -, @, tab, carriage return)."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def csv_header() -> list[str]:
+    return [
+        _("entry"),
+        _("time"),
+        _("user id"),
+        _("user"),
+        _("action"),
+        _("object type"),
+        _("object id"),
+        _("client address"),
+        _("page"),
+    ]
+
+
+def csv_chunks(entries: QuerySet[LogEntry], *, chunk_size: int = 2000) -> Iterator[str]:
+    """The filtered log as CSV text, a few thousand rows per chunk, never the whole file at once."""
+    labels = content_type_labels()
+    actions: dict[tuple[int, str, str], str] = {}
+    zone = timezone.get_current_timezone()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(csv_header())
+    rows = (
+        entries.annotate(page=KeyTextTransform("view", "additional_data"))
+        .values_list(*CSV_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
+    for count, (
+        pk,
+        moment,
+        actor_id,
+        actor_name,
+        action,
+        kind,
+        event,
+        ct_id,
+        object_pk,
+        addr,
+        page,
+    ) in enumerate(rows, 1):
+        key = (action, kind, event)
+        if key not in actions:
+            actions[key] = action_label(action, kind, event)
+        writer.writerow(
+            [
+                pk,
+                moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                actor_id or "",
+                neutralise(actor_name or ""),
+                actions[key],
+                labels.get(ct_id, "") if object_pk else "",
+                neutralise(object_pk),
+                addr or "",
+                neutralise(page or ""),
+            ]
+        )
+        if count % chunk_size == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+PDF_BASE_URL = "https://static.livc.invalid/"  # never resolved: the fetcher serves it from disk
+
+
+class StaticFilesOnly(URLFetcher):
+    """A URL fetcher that serves our own static files and refuses everything else.
+
+    A PDF must not make the server fetch anything from the network (or read arbitrary
+    files): only `<PDF_BASE_URL><STATIC_URL>...` resolves, through Django's static finders.
+    """
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        prefix = PDF_BASE_URL.rstrip("/") + settings.STATIC_URL
+        if not url.startswith(prefix):
+            raise ValueError(f"Refused to fetch {url!r}: only static files are allowed in PDFs.")
+        path = url[len(prefix) :].split("?", 1)[0].split("#", 1)[0]
+        found = finders.find(path) if path and ".." not in path.split("/") else None
+        if not found or isinstance(found, list):
+            raise ValueError(f"No static file {path!r}.")
+        mime_type = mimetypes.guess_type(str(found))[0] or "application/octet-stream"
+        return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
+
+
+def render_pdf(template: str, context: dict[str, Any], request: HttpRequest) -> bytes:
+    html = render_to_string(template, context, request=request)
+    pdf = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnly()).write_pdf()
+    return bytes(pdf or b"")
