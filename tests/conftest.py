@@ -19,11 +19,11 @@ def cast(db: None) -> Cast:
 
 
 @pytest.fixture
-def as_user(client: Client):
-    """`as_user(user)` returns the test client logged in with a verified second factor."""
+def as_user(db: None):
+    """`as_user(user)` returns a new test client logged in with a verified second factor."""
 
     def log_in(user):
-        return login_verified(client, user)
+        return login_verified(Client(), user)
 
     return log_in
 

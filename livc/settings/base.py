@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "axes",
     "guardian",
     "auditlog",
-    "pgtrigger",
     "csp",
     "django_htmx",
     "livc.accounts",
@@ -151,8 +150,6 @@ ANONYMOUS_USER_NAME = None  # no anonymous object permissions
 AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
-# Rows at most in a PDF of the audit log (long PDFs are slow to draw); the CSV has no limit.
-LIVC_AUDIT_PDF_MAX_ROWS = env_int("LIVC_AUDIT_PDF_MAX_ROWS", default=1000, minimum=1)
 
 # --- Cells and invitations ---------------------------------------------------------------
 # The address of this deployment as users reach it, for links in e-mails.
@@ -162,6 +159,8 @@ LIVC_INVITATION_VALID_DAYS = env_int("LIVC_INVITATION_VALID_DAYS", default=14, m
 # --- Personal data encryption -------------------------------------------------------------
 # Versioned key ring: "2:<base64 32 bytes>,1:<base64 32 bytes>"; the highest version encrypts.
 LIVC_ENCRYPTION_KEYS = env_secret("LIVC_ENCRYPTION_KEYS", default="")
+# Key of the hash that recognises a person referred twice; empty: derived from SECRET_KEY.
+LIVC_IDENTITY_HASH_KEY = env_secret("LIVC_IDENTITY_HASH_KEY", default="")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"

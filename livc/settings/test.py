@@ -1,6 +1,5 @@
 """Tests: fixed keys, fast hashing, tasks in-process. DATABASE_URL selects PostgreSQL."""
 
-import importlib.util
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
@@ -24,5 +23,4 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # A test-only app whose models exercise the encrypted fields.
-if importlib.util.find_spec("tests.crypto_app") is not None:  # TODO: unconditional once it lands
-    INSTALLED_APPS = [*INSTALLED_APPS, "tests.crypto_app"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.crypto_app"]  # noqa: F405

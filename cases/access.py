@@ -1,0 +1,45 @@
+"""Access helpers: the first line of every case and referral view.
+
+A case of another cell, or one whose table the user does not sit at, is a 404; the member
+who may read a case but not change it gets 403 on a write. Before any case content, a member
+must have acknowledged the secrecy of the table under the rules in force (DESIGN.md rule 6).
+"""
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from cases.models import Case, Referral
+from cases.selectors import case_visible_list, referral_visible
+from livc.cells.models import Role
+from livc.http import CellRequest
+from participants.selectors import has_acknowledged
+
+
+def get_case_for_user(request: CellRequest, pk: object) -> Case:
+    return get_object_or_404(case_visible_list(member=request.membership).select_related("subject"), pk=pk)
+
+
+def get_referral_for_user(request: CellRequest, pk: object) -> Referral:
+    return get_object_or_404(referral_visible(member=request.membership).select_related("subject"), pk=pk)
+
+
+def require_case_manager(request: CellRequest) -> None:
+    """Changing a case is the coordinator's: others who may read it get 403."""
+    if request.membership.role != Role.COORDINATOR:
+        raise PermissionDenied
+
+
+def require_no_dpo(request: CellRequest) -> None:
+    if request.membership.role == Role.DPO:
+        raise Http404("The DPO sees no case content.")
+
+
+def acknowledgement_redirect(request: CellRequest) -> HttpResponse | None:
+    if has_acknowledged(cell=request.cell, user=request.user):
+        return None
+    url = reverse("participants:acknowledge", kwargs={"cell_slug": request.cell.slug})
+    return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

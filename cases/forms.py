@@ -1,0 +1,202 @@
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseStatus, DataCategory, InformingKind, ReferralStatus, RelationKind, Urgency
+from cases.services.identity import Identity
+from livc.accounts.models import User
+from livc.cells.models import Cell, Membership, Role
+from participants.models import Participant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+TEXT_LIMIT = 10_000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _text(
+    label: "StrOrPromise", *, required: bool = True, rows: int = 4, help_text: "StrOrPromise" = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_LIMIT,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class IdentityFields(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
+    address = _text(_("Address"), required=False, rows=2)
+    contact = _text(_("Contact details"), required=False, rows=2)
+
+    def identity(self) -> Identity:
+        data = self.cleaned_data
+        return Identity(
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            birth_date=data.get("birth_date"),
+            address=data.get("address", ""),
+            contact=data.get("contact", ""),
+        )
+
+    def clean_birth_date(self) -> object:
+        birth_date = self.cleaned_data.get("birth_date")
+        if birth_date and birth_date > timezone.localdate():
+            raise forms.ValidationError(_("A date of birth cannot lie in the future."))
+        return birth_date
+
+
+class ReferralForm(IdentityFields):
+    pseudonym = forms.CharField(
+        label=_("Pseudonym"),
+        max_length=60,
+        help_text=_("How the table will refer to the person, e.g. “Person Oak”. Never initials."),
+    )
+    referred_on = forms.DateField(label=_("Date of the signal"), widget=DateInput, initial=timezone.localdate)
+    signals = _text(
+        _("Signals and concerns"), rows=6, help_text=_("What did you see or hear, and why does it worry you?")
+    )
+    context = _text(_("Context"), required=False)
+    existing_support = _text(_("Support already in place"), required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    minors_involved = forms.BooleanField(
+        label=_("Minors are involved (e.g. the person's children)"), required=False
+    )
+    subject_is_minor = forms.BooleanField(label=_("The person is a minor"), required=False)
+    identity_reason = _text(
+        _("Why the table needs a minor's identity"),
+        required=False,
+        rows=2,
+        help_text=_("Only for a minor whose identity you give: a coordinator or mayor approves it first."),
+    )
+    discussed_internally = forms.BooleanField(
+        label=_("I discussed this signal within my own organisation first"), required=False
+    )
+    field_order = [
+        "pseudonym", "referred_on", "signals", "context", "existing_support", "urgency", "minors_involved",
+        "subject_is_minor", "first_name", "last_name", "birth_date", "address", "contact", "identity_reason",
+        "discussed_internally",
+    ]  # fmt: skip
+
+    def clean_referred_on(self) -> object:
+        referred_on = self.cleaned_data["referred_on"]
+        if referred_on > timezone.localdate():
+            raise forms.ValidationError(_("The date of the signal cannot lie in the future."))
+        return referred_on
+
+
+class QualifyForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (value, label) for value, label in ReferralStatus.choices if value != ReferralStatus.SUBMITTED
+        ],
+        widget=forms.RadioSelect,
+    )
+    aim_signals = _text(
+        _("Signals that tie the case to preventing terrorist offences"),
+        required=False,
+        help_text=_("Required when retained: the only lawful aim of the table."),
+    )
+    reason = _text(_("Reason"), required=False, help_text=_("Required when not retained or redirected."))
+    consulted_officer = forms.ModelChoiceField(
+        label=_("Information officer consulted"), queryset=User.objects.none(), required=False
+    )
+    seat_referrer = forms.BooleanField(
+        label=_("Seat the referrer at the case's table"), required=False, initial=True
+    )
+
+    def __init__(self, *args: object, cell: Cell, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        officers = Membership.objects.effective().filter(cell=cell, role=Role.INFORMATION_OFFICER)
+        field = self.fields["consulted_officer"]
+        field.queryset = User.objects.filter(memberships__in=officers)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.name  # type: ignore[attr-defined]
+
+
+class IdentityForm(IdentityFields):
+    pass
+
+
+class IdentityRequestForm(IdentityFields):
+    reason = _text(_("Why the table needs this minor's identity"), rows=3)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
+    reason = _text(_("Reason"), required=False, rows=2, help_text=_("Required when closing the case."))
+
+
+class ReviewForm(forms.Form):
+    review_on = forms.DateField(label=_("Next review"), required=False, widget=DateInput)
+
+
+class SeatForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("Participant"), queryset=Participant.objects.none())
+
+    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["participant"]
+        field.queryset = (  # type: ignore[attr-defined]
+            Participant.objects.filter(
+                cell=case.cell,
+                membership__is_active=True,
+                membership__role=Role.PARTICIPANT,
+            )
+            .exclude(seats__case=case)
+            .select_related("membership__user", "organisation")
+            .order_by("membership__user__name")
+        )
+        field.label_from_instance = lambda p: f"{p.membership.user.name} ({p.organisation.name})"  # type: ignore[attr-defined]
+
+
+class ItemForm(forms.Form):
+    category = forms.ChoiceField(label=_("Data category (decree art. 9)"), choices=DataCategory.choices)
+    text = _text(_("Information"), rows=5)
+    justification = _text(
+        _("Why this is necessary"), required=False, rows=2, help_text=_("Required for “other data”.")
+    )
+    shared_on = forms.DateField(label=_("Shared on"), widget=DateInput, initial=timezone.localdate)
+    consent = forms.BooleanField(
+        label=_("May be used at the table"),
+        required=False,
+        initial=True,
+        help_text=_("Untick to keep it to yourself for now: information is used only with your agreement."),
+    )
+
+
+class RelationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Relation"), choices=RelationKind.choices)
+    name = forms.CharField(label=_("Name or description"), max_length=150)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
+    is_minor = forms.BooleanField(label=_("Is a minor"), required=False)
+    notes = _text(_("Notes"), required=False, rows=2)
+
+
+class InformingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Outcome"), choices=InformingKind.choices, widget=forms.RadioSelect)
+    informed_on = forms.DateField(label=_("Informed on"), required=False, widget=DateInput)
+    informed_by = forms.ModelChoiceField(label=_("Informed by"), queryset=User.objects.none(), required=False)
+    message = _text(
+        _("What was said"), required=False, rows=2, help_text=_("No more than that the person was discussed.")
+    )
+    deferral_reason = _text(_("Reason for deferring"), required=False, rows=2)
+    review_on = forms.DateField(label=_("Review on"), required=False, widget=DateInput)
+
+    def __init__(self, *args: object, cell: Cell, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["informed_by"]
+        field.queryset = User.objects.filter(  # type: ignore[attr-defined]
+            memberships__in=Membership.objects.effective().filter(cell=cell)
+        ).order_by("name")
+        field.label_from_instance = lambda user: user.name  # type: ignore[attr-defined]

@@ -1,0 +1,28 @@
+from cases.models.case import Case, CaseInvitation, CaseSequence, CaseStatus, Seat
+from cases.models.informing import InformingEntry, InformingKind
+from cases.models.item import DataCategory, InformationItem
+from cases.models.permissions import CaseGroupObjectPermission, CaseUserObjectPermission
+from cases.models.referral import Qualification, Referral, ReferralStatus, Urgency
+from cases.models.subject import IdentityRequest, Relation, RelationKind, Subject
+
+__all__ = [
+    "Case",
+    "CaseGroupObjectPermission",
+    "CaseInvitation",
+    "CaseSequence",
+    "CaseStatus",
+    "CaseUserObjectPermission",
+    "DataCategory",
+    "IdentityRequest",
+    "InformationItem",
+    "InformingEntry",
+    "InformingKind",
+    "Qualification",
+    "Referral",
+    "ReferralStatus",
+    "Relation",
+    "RelationKind",
+    "Seat",
+    "Subject",
+    "Urgency",
+]

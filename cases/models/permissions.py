@@ -1,0 +1,16 @@
+"""django-guardian object permissions on cases, as direct foreign keys.
+
+One row per (user, case): listing a participant's cases is one SQL query, and deleting a
+case deletes its grants. Only `cases.seats` grants or revokes them.
+"""
+
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE)

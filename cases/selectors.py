@@ -1,0 +1,126 @@
+"""Reads of the cases app, scoped to a cell and the requesting member.
+
+Who sees which case is decided here and only here (DESIGN.md rule 8): mayor, coordinator and
+information officer see every case of their cell; a participant sees the cases whose table
+they sit at (a django-guardian object permission, granted by seating); the DPO sees none.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from cases.models import (
+    Case,
+    CaseStatus,
+    IdentityRequest,
+    InformationItem,
+    InformingEntry,
+    Referral,
+    ReferralStatus,
+    Seat,
+    Subject,
+)
+from cases.services.seats import VIEW_CASE
+from livc.cells.models import CELL_WIDE_CASE_ROLES, Membership, Role
+
+REFERRAL_QUEUE_ROLES = frozenset({Role.COORDINATOR, Role.INFORMATION_OFFICER, Role.MAYOR})
+
+
+def case_visible_list(*, member: Membership) -> QuerySet[Case]:
+    cases = Case.objects.filter(cell=member.cell)
+    if member.role in CELL_WIDE_CASE_ROLES:
+        return cases
+    if member.role == Role.PARTICIPANT:
+        return get_objects_for_user(member.user, VIEW_CASE, klass=cases, accept_global_perms=False)
+    return cases.none()
+
+
+def case_list(
+    *,
+    member: Membership,
+    status: str | None = None,
+    minors: bool = False,
+    overdue: bool = False,
+    today: datetime.date | None = None,
+) -> QuerySet[Case]:
+    cases = case_visible_list(member=member).select_related("subject")
+    if status:
+        cases = cases.filter(status=status)
+    if minors:
+        cases = cases.filter(involves_minor=True)
+    if overdue:
+        cases = cases.filter(review_on__lt=today or timezone.localdate()).exclude(status=CaseStatus.CLOSED)
+    return cases.order_by("-opened_at")
+
+
+def item_list(*, case: Case, member: Membership) -> QuerySet[InformationItem]:
+    """Items in use at the table, plus the member's own items kept without consent."""
+    items = InformationItem.objects.filter(case=case, withdrawn_at__isnull=True)
+    own = Q(owner__membership=member)
+    return items.filter(Q(consent=True) | own).select_related("owner__membership__user", "organisation")
+
+
+def seat_list(*, case: Case) -> QuerySet[Seat]:
+    return Seat.objects.filter(case=case).select_related(
+        "participant__membership__user", "participant__organisation"
+    )
+
+
+def informing_list(*, case: Case) -> QuerySet[InformingEntry]:
+    return InformingEntry.objects.filter(case=case).select_related("informed_by", "recorded_by")
+
+
+def referral_queue(
+    *, member: Membership, status: str | None = ReferralStatus.SUBMITTED
+) -> QuerySet[Referral]:
+    referrals = Referral.objects.filter(cell=member.cell).select_related(
+        "subject", "organisation", "referred_by"
+    )
+    if member.role not in REFERRAL_QUEUE_ROLES:
+        return referrals.none()
+    if status:
+        referrals = referrals.filter(status=status)
+    return referrals.order_by("created_at")
+
+
+def own_referral_list(*, member: Membership) -> QuerySet[Referral]:
+    return Referral.objects.filter(cell=member.cell, referred_by=member.user).select_related("subject")
+
+
+def referral_visible(*, member: Membership) -> QuerySet[Referral]:
+    """The queue roles see every referral of the cell; anyone else their own."""
+    referrals = Referral.objects.filter(cell=member.cell)
+    if member.role in REFERRAL_QUEUE_ROLES:
+        return referrals
+    if member.role == Role.DPO:
+        return referrals.none()
+    return referrals.filter(referred_by=member.user)
+
+
+def duplicate_list(*, subject: Subject) -> list[tuple[str, str]]:
+    """Other cases or referrals of the cell about the same person (by keyed hash, never by name)."""
+    if not subject.identity_hash:
+        return []
+    others = (
+        Subject.objects.filter(cell=subject.cell_id, identity_hash=subject.identity_hash)
+        .exclude(pk=subject.pk)
+        .annotate(has_case=Exists(Case.objects.filter(subject=OuterRef("pk"))))
+        .select_related("case", "referral")
+    )
+    found = []
+    for other in others:
+        if other.has_case:
+            found.append(("case", other.case.reference))
+        else:
+            found.append(("referral", str(other.referral.pk)))
+    return found
+
+
+def identity_requests_pending(*, member: Membership) -> QuerySet[IdentityRequest]:
+    if member.role not in (Role.COORDINATOR, Role.MAYOR):
+        return IdentityRequest.objects.none()
+    return IdentityRequest.objects.filter(
+        cell=member.cell, status=IdentityRequest.Status.PENDING
+    ).select_related("subject", "requested_by")

@@ -1,0 +1,63 @@
+"""Information items: brought by one participant, theirs to withdraw (DESIGN.md rules 9 and 10)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, DataCategory, InformationItem
+from livc.cells.models import Membership
+from participants.models import Participant
+
+
+@transaction.atomic
+def item_add(
+    *,
+    member: Membership,
+    case: Case,
+    text: str,
+    category: str,
+    shared_on: datetime.date,
+    consent: bool,
+    justification: str = "",
+) -> InformationItem:
+    """The caller has checked the member may see the case; the item is owned by their seat profile."""
+    owner = Participant.objects.filter(membership=member).select_related("organisation").first()
+    if owner is None:
+        raise PermissionDenied(_("Only someone seated at the table for an organisation can add information."))
+    errors = {}
+    if not text.strip():
+        errors["text"] = _("Write the information you bring to the table.")
+    if category == DataCategory.OTHER and not justification.strip():
+        errors["justification"] = _("For “other data”, say why the purpose of the table needs it.")
+    if shared_on > timezone.localdate():
+        errors["shared_on"] = _("The date cannot lie in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return InformationItem.objects.create(
+        cell=member.cell,
+        case=case,
+        owner=owner,
+        organisation=owner.organisation,
+        shared_on=shared_on,
+        category=category,
+        text=text.strip(),
+        justification=justification.strip(),
+        consent=consent,
+        created_by=member.user,
+    )
+
+
+@transaction.atomic
+def item_withdraw(*, member: Membership, item: InformationItem) -> InformationItem:
+    """Only the owner withdraws; the text is erased and the item disappears from every view."""
+    item = InformationItem.objects.select_for_update().select_related("owner__membership").get(pk=item.pk)
+    if item.owner.membership_id != member.pk:
+        raise PermissionDenied(_("Only the participant who brought this information can withdraw it."))
+    if item.withdrawn_at is None:
+        item.withdrawn_at = timezone.now()
+        item.text, item.justification = "", ""
+        item.save()
+    return item

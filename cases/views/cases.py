@@ -1,0 +1,108 @@
+"""Case pages. Every one starts with the access helper (404 outside the user's cases), asks
+for the confidentiality acknowledgement, and records the access before rendering."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import selectors, workflow
+from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager, require_no_dpo
+from cases.forms import ReviewForm, StatusForm
+from cases.models import Case, CaseStatus, IdentityRequest
+from cases.services import cases as case_services
+from livc.audit.access import record_access
+from livc.cells.models import Role
+from livc.http import CellRequest
+
+
+def case_url(case: Case, name: str = "detail") -> str:
+    return reverse(f"cases:{name}", kwargs={"cell_slug": case.cell.slug, "pk": case.pk})
+
+
+PAGE_SIZE = 50
+
+
+def case_list(request: CellRequest) -> HttpResponse:
+    require_no_dpo(request)
+    if (redirect := acknowledgement_redirect(request)) is not None:
+        return redirect
+    status = request.GET.get("status") if request.GET.get("status") in CaseStatus.values else None
+    minors, overdue = request.GET.get("minors") == "1", request.GET.get("overdue") == "1"
+    cases = selectors.case_list(member=request.membership, status=status, minors=minors, overdue=overdue)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, request.cell)
+    filters = urlencode({k: v for k, v in request.GET.items() if k != "page"})
+    context = {
+        "page": page,
+        "cases": page.object_list,
+        "status": status,
+        "minors": minors,
+        "overdue": overdue,
+        "statuses": CaseStatus.choices,
+        "filters": filters,
+    }
+    return render(request, "cases/list.html", context)
+
+
+def case_detail(request: CellRequest, pk: str) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    if (redirect := acknowledgement_redirect(request)) is not None:
+        return redirect
+    manager = request.membership.role == Role.COORDINATOR
+    context = {
+        "case": case,
+        "subject": case.subject,
+        "referral": case.referral,
+        "items": list(selectors.item_list(case=case, member=request.membership)),
+        "relations": list(case.relations.all()),
+        "seats": list(selectors.seat_list(case=case)),
+        "informing": selectors.informing_list(case=case).first(),
+        "duplicates": selectors.duplicate_list(subject=case.subject) if manager else [],
+        "pending_identity": case.subject.identity_requests.filter(
+            status=IdentityRequest.Status.PENDING
+        ).exists(),
+        "manager": manager,
+        "next_statuses": [(s, CaseStatus(s).label) for s in workflow.allowed_next(case.status)],
+        "review_form": ReviewForm(initial={"review_on": case.review_on}),
+    }
+    record_access(request, case)
+    return render(request, "cases/detail.html", context)
+
+
+@require_POST
+def case_status(request: CellRequest, pk: str) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    require_case_manager(request)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            case_services.case_change_status(member=request.membership, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return HttpResponseRedirect(case_url(case))
+
+
+@require_POST
+def case_review(request: CellRequest, pk: str) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    require_case_manager(request)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        case_services.case_set_review(
+            member=request.membership, case=case, review_on=form.cleaned_data["review_on"]
+        )
+        messages.success(request, _("Review date saved."))
+    else:
+        messages.error(request, _("Give a valid date."))
+    return HttpResponseRedirect(case_url(case))

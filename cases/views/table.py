@@ -1,0 +1,78 @@
+"""The case table: who is seated, seat and unseat (coordinator), ad hoc invitation for this case."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import selectors
+from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager
+from cases.forms import SeatForm
+from cases.models import CaseInvitation, Seat
+from cases.services import seats as seat_services
+from cases.views.cases import case_url
+from livc.audit.access import record_access
+from livc.forms import add_service_errors
+from livc.http import CellRequest
+from participants import services as participant_services
+from participants.forms import InvitationForm
+from participants.models import InvitationScope
+
+
+def table(request: CellRequest, pk: str) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    if (redirect := acknowledgement_redirect(request)) is not None:
+        return redirect
+    form = SeatForm(request.POST if request.method == "POST" else None, case=case)
+    if request.method == "POST":
+        require_case_manager(request)
+        if form.is_valid():
+            try:
+                seat_services.seat_participant(
+                    member=request.membership, case=case, participant=form.cleaned_data["participant"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Seated at the table: they see this case from now on."))
+                return HttpResponseRedirect(case_url(case, "table"))
+    record_access(request, case)
+    context = {"case": case, "seats": list(selectors.seat_list(case=case)), "form": form}
+    return render(request, "cases/table.html", context)
+
+
+@require_POST
+def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    require_case_manager(request)
+    seat = get_object_or_404(Seat, pk=seat_pk, case=case)
+    seat_services.unseat_participant(member=request.membership, seat=seat)
+    messages.success(request, _("Removed from the table: they no longer see this case."))
+    return HttpResponseRedirect(case_url(case, "table"))
+
+
+def invite(request: CellRequest, pk: str) -> HttpResponse:
+    """An ad hoc invitation for this case only; the mayor approves it like any other."""
+    case = get_case_for_user(request, pk)
+    require_case_manager(request)
+    form = InvitationForm(request.POST if request.method == "POST" else None, cell=request.cell,
+                          initial={"language": request.user.language})  # fmt: skip
+    form.fields.pop("as_fixed_representative")
+    if request.method == "POST" and form.is_valid():
+        data = participant_services.InvitationData(
+            **form.cleaned_data, as_fixed_representative=False, scope=InvitationScope.AD_HOC
+        )
+        try:
+            with transaction.atomic():
+                invitation = participant_services.invitation_save_draft(member=request.membership, data=data)
+                CaseInvitation.objects.create(invitation=invitation, case=case)
+                participant_services.invitation_propose(member=request.membership, invitation=invitation)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Ad hoc invitation proposed to the mayor, for this case only."))
+            return HttpResponseRedirect(case_url(case, "table"))
+    return render(request, "cases/invite.html", {"case": case, "form": form})

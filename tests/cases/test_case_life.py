@@ -1,0 +1,83 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import InformingEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def url(case, name):
+    return reverse(f"cases:{name}", kwargs={"cell_slug": "alfa", "pk": case.pk})
+
+
+def test_closing_needs_a_reason_and_a_closed_case_can_be_reopened(cast, as_user, case_a):
+    client = as_user(cast.alice)
+    response = client.post(url(case_a, "status"), {"status": "closed", "reason": ""}, follow=True)
+    assert "Give the reason for closing" in response.content.decode()
+    client.post(url(case_a, "status"), {"status": "closed", "reason": "Traject afgerond."})
+    case_a.refresh_from_db()
+    assert case_a.status == "closed" and case_a.closed_at is not None
+    client.post(url(case_a, "status"), {"status": "open"})
+    case_a.refresh_from_db()
+    assert case_a.status == "open" and case_a.closed_at is None
+
+
+def test_a_status_the_workflow_forbids_is_refused(cast, as_user, case_a):
+    response = as_user(cast.alice).post(url(case_a, "status"), {"status": "open"}, follow=True)
+    assert "cannot become" in response.content.decode()
+
+
+def test_the_list_filters_overdue_reviews_and_minors(cast, as_user, case_a, other_case):
+    other_case.review_on = timezone.localdate() - datetime.timedelta(days=1)
+    other_case.save()
+    content = (
+        as_user(cast.alice)
+        .get(reverse("cases:list", kwargs={"cell_slug": "alfa"}) + "?overdue=1")
+        .content.decode()
+    )
+    assert other_case.reference in content and case_a.reference not in content
+    content = (
+        as_user(cast.alice)
+        .get(reverse("cases:list", kwargs={"cell_slug": "alfa"}) + "?minors=1")
+        .content.decode()
+    )
+    assert other_case.reference not in content
+
+
+def test_the_informing_register_takes_informed_or_deferred_entries(cast, as_user, case_a):
+    client = as_user(cast.officer)
+    response = client.post(
+        url(case_a, "informing"), {"kind": "deferred", "deferral_reason": "", "review_on": ""}
+    )
+    assert "Give the reason for deferring" in response.content.decode()
+    future = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    client.post(
+        url(case_a, "informing"),
+        {"kind": "deferred", "deferral_reason": "Onderzoek loopt.", "review_on": future},
+    )
+    client.post(url(case_a, "informing"), {"kind": "informed", "informed_on": timezone.localdate().isoformat(),
+                                           "informed_by": cast.alice.pk, "message": "U werd besproken."})  # fmt: skip
+    assert list(InformingEntry.objects.values_list("kind", flat=True)) == ["informed", "deferred"]
+    assert as_user(cast.bob).post(url(case_a, "informing"), {"kind": "deferred"}).status_code == 403
+
+
+def test_an_ad_hoc_invitee_is_seated_at_that_case_on_accepting(cast, as_user, case_a, members, seats,
+                                                               django_capture_on_commit_callbacks):  # fmt: skip
+    from participants.models import Invitation
+    from participants.services import NewAccount, invitation_accept, invitation_approve
+    from tests.base import PASSWORD
+
+    as_user(cast.alice).post(url(case_a, "invite"), {
+        "name": "Adje Hoc", "email": "adhoc@example.test", "organisation": seats["participant"].organisation.pk,
+        "function": "Trainer", "kind": "volunteer", "motivation": "Kent hem van de club.", "language": "en"})  # fmt: skip
+    invitation = Invitation.objects.get(email="adhoc@example.test")
+    assert invitation.scope == "ad_hoc" and invitation.status == "pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_approve(member=members["mayor"], invitation=invitation)
+    invitation.refresh_from_db()
+    membership = invitation_accept(invitation=invitation, nonce=invitation.token_nonce, user=None,
+                                   new_account=NewAccount("Adje Hoc", PASSWORD))  # fmt: skip
+    assert membership.user.has_perm("cases.view_case", case_a)
