@@ -12,6 +12,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cells:pick"), name="root"),
     path("accounts/", include("livc.accounts.urls")),
     path("c/", include("livc.cells.urls")),
+    path("c/<slug:cell_slug>/audit/", include("livc.audit.urls")),
     path("c/<slug:cell_slug>/", include("participants.urls")),
     path("c/<slug:cell_slug>/", include("cases.urls")),
     path("invitation/", include("participants.invitee_urls")),

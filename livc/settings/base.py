@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "guardian",
     "auditlog",
+    "pgtrigger",
     "csp",
     "django_htmx",
     "livc.accounts",
@@ -150,6 +151,8 @@ ANONYMOUS_USER_NAME = None  # no anonymous object permissions
 AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Rows at most in a PDF of the audit log (long PDFs are slow to draw); the CSV has no limit.
+LIVC_AUDIT_PDF_MAX_ROWS = env_int("LIVC_AUDIT_PDF_MAX_ROWS", default=1000, minimum=1)
 
 # --- Cells and invitations ---------------------------------------------------------------
 # The address of this deployment as users reach it, for links in e-mails.
