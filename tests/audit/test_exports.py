@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from pypdf import PdfReader
 
 from livc.audit.exports import StaticFilesOnly, neutralise
@@ -30,6 +31,7 @@ def test_the_csv_holds_the_filtered_entries_newest_first(cast, as_user):
     assert table[0][:3] == ["entry", "time", "user id"]
     assert [row[0] for row in table[1:]] == [str(second.pk), str(first.pk)]
     assert table[1][3:5] == ["Bob Bosmans", "downloaded"] and table[1][6] == "6"
+    assert table[1][1] == timezone.localtime(second.timestamp).strftime("%Y-%m-%d %H:%M:%S")  # Brussels time
 
 
 def test_the_csv_stays_well_formed_with_commas_quotes_and_newlines(cast, as_user):
