@@ -21,6 +21,10 @@ class CasesConfig(AppConfig):
                 "cases:identity_requests", _("Identity requests"), frozenset({Role.COORDINATOR, Role.MAYOR})
             )
         )
+        from cases.audit import entries_about_case
+        from livc.audit import hooks
+
+        hooks.register_case_reference(hooks.CaseReferenceProvider(entries_filter=entries_about_case))
         invitation_accepted.connect(seat_ad_hoc_invitee, dispatch_uid="cases.seat_ad_hoc_invitee")
         participant_revoked.connect(clear_seats_of_revoked, dispatch_uid="cases.clear_seats_of_revoked")
 

@@ -1,6 +1,11 @@
-"""What the audit log records of this app's models: non-personal fields only, never text."""
+"""What the audit log records of this app's models (non-personal fields only, never text),
+and how the DPO finds every entry about one case."""
+
+from typing import Any
 
 from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from cases.models import (
     Case,
@@ -25,3 +30,26 @@ auditlog.register(InformationItem, include_fields=["case", "owner", "category", 
 auditlog.register(Relation, include_fields=["case", "kind", "is_minor"])
 auditlog.register(InformingEntry, include_fields=["case", "kind", "informed_on", "review_on"])
 auditlog.register(IdentityRequest, include_fields=["subject", "status", "decided_by"])
+
+
+def entries_about_case(cell: Any, reference: str) -> Q | None:
+    """Every audit entry about the case with this reference and what hangs off it; None if unknown."""
+    case = Case.objects.filter(cell=cell, reference=reference.strip()).select_related("referral").first()
+    if case is None:
+        return None
+    ct = ContentType.objects.get_for_models(
+        Case, Subject, Referral, Seat, InformationItem, Relation, InformingEntry, IdentityRequest
+    )
+
+    def about(model: type, pks: Any) -> Q:
+        return Q(content_type=ct[model], object_pk__in=[str(pk) for pk in pks])
+
+    query = about(Case, [case.pk]) | about(Subject, [case.subject_id])
+    if case.referral_id:
+        query |= about(Referral, [case.referral_id])
+    query |= about(Seat, case.seats.values_list("pk", flat=True))
+    query |= about(InformationItem, case.items.values_list("pk", flat=True))
+    query |= about(Relation, case.relations.values_list("pk", flat=True))
+    query |= about(InformingEntry, case.informing_entries.values_list("pk", flat=True))
+    query |= about(IdentityRequest, case.subject.identity_requests.values_list("pk", flat=True))
+    return query

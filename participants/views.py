@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from livc.audit.access import record_access
+from livc.audit.access import record_access, shows_personal_data
 from livc.cells.access import require_role
 from livc.cells.models import Role
 from livc.forms import add_service_errors
@@ -84,6 +84,7 @@ def organisation_edit(request: CellRequest, pk: int) -> HttpResponse:
 # --- Participants ----------------------------------------------------------------------------
 
 
+@shows_personal_data
 def participant_list(request: CellRequest) -> HttpResponse:
     require_role(request, COORDINATOR, MAYOR)
     participants = list(selectors.participant_list(cell=request.cell, active=None))
@@ -91,6 +92,7 @@ def participant_list(request: CellRequest) -> HttpResponse:
     return render(request, "participants/participants.html", {"participants": participants})
 
 
+@shows_personal_data
 def participant_edit(request: CellRequest, pk: int) -> HttpResponse:
     require_role(request, COORDINATOR, MAYOR)
     participant = get_object_or_404(selectors.participant_list(cell=request.cell, active=None), pk=pk)
@@ -130,6 +132,7 @@ def participant_revoke(request: CellRequest, pk: int) -> HttpResponse:
 # --- Invitations ----------------------------------------------------------------------------
 
 
+@shows_personal_data
 def invitation_list(request: CellRequest) -> HttpResponse:
     require_role(request, COORDINATOR, MAYOR)
     status = request.GET.get("status", "")
@@ -193,6 +196,7 @@ def invitation_edit(request: CellRequest, pk: int) -> HttpResponse:
     return render(request, "participants/invitation_form.html", {"form": form, "invitation": invitation})
 
 
+@shows_personal_data
 def invitation_detail(request: CellRequest, pk: int) -> HttpResponse:
     require_role(request, COORDINATOR, MAYOR)
     invitation = get_object_or_404(
@@ -241,6 +245,7 @@ def invitation_action(request: CellRequest, pk: int, action: str) -> HttpRespons
     return _back(request, "invitation_detail", pk=pk)
 
 
+@shows_personal_data
 def approval_list(request: CellRequest) -> HttpResponse:
     """The mayor's queue: approve in one click, or reject with a reason."""
     require_role(request, MAYOR)

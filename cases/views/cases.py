@@ -17,7 +17,7 @@ from cases.access import acknowledgement_redirect, get_case_for_user, require_ca
 from cases.forms import ReviewForm, StatusForm
 from cases.models import Case, CaseStatus, IdentityRequest
 from cases.services import cases as case_services
-from livc.audit.access import record_access
+from livc.audit.access import record_access, shows_personal_data
 from livc.cells.models import Role
 from livc.http import CellRequest
 
@@ -29,6 +29,7 @@ def case_url(case: Case, name: str = "detail") -> str:
 PAGE_SIZE = 50
 
 
+@shows_personal_data
 def case_list(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
     if (redirect := acknowledgement_redirect(request)) is not None:
@@ -51,6 +52,7 @@ def case_list(request: CellRequest) -> HttpResponse:
     return render(request, "cases/list.html", context)
 
 
+@shows_personal_data
 def case_detail(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     if (redirect := acknowledgement_redirect(request)) is not None:

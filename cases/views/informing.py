@@ -11,7 +11,7 @@ from cases.access import acknowledgement_redirect, get_case_for_user
 from cases.forms import InformingForm
 from cases.services import informing as informing_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access
+from livc.audit.access import record_access, shows_personal_data
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
@@ -19,6 +19,7 @@ from livc.http import CellRequest
 KEEPERS = (Role.COORDINATOR, Role.INFORMATION_OFFICER)
 
 
+@shows_personal_data
 def informing(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     if (redirect := acknowledgement_redirect(request)) is not None:

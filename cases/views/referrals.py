@@ -15,7 +15,7 @@ from cases.models import ReferralStatus
 from cases.services import identity as identity_services
 from cases.services import referrals as referral_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access
+from livc.audit.access import record_access, shows_personal_data
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 
@@ -44,6 +44,7 @@ def referral_new(request: CellRequest) -> HttpResponse:
     return render(request, "cases/referral_form.html", {"form": form})
 
 
+@shows_personal_data
 def referral_list(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
     if (redirect := acknowledgement_redirect(request)) is not None:
@@ -60,6 +61,7 @@ def referral_list(request: CellRequest) -> HttpResponse:
     return render(request, "cases/referral_list.html", context)
 
 
+@shows_personal_data
 def referral_detail(request: CellRequest, pk: str) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     if (redirect := acknowledgement_redirect(request)) is not None:
@@ -77,6 +79,7 @@ def referral_detail(request: CellRequest, pk: str) -> HttpResponse:
     return render(request, "cases/referral_detail.html", context)
 
 
+@shows_personal_data
 def referral_qualify(request: CellRequest, pk: str) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     require_case_manager(request)
@@ -102,6 +105,7 @@ def referral_qualify(request: CellRequest, pk: str) -> HttpResponse:
     return render(request, "cases/referral_detail.html", context, status=400 if form.is_bound else 200)
 
 
+@shows_personal_data
 def referral_identity(request: CellRequest, pk: str) -> HttpResponse:
     """The coordinator adds the identity of an anonymous referral: an explicit, logged step."""
     referral = get_referral_for_user(request, pk)

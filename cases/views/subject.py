@@ -15,13 +15,14 @@ from cases.models import IdentityRequest, Relation
 from cases.services import cases as case_services
 from cases.services import identity as identity_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access
+from livc.audit.access import record_access, shows_personal_data
 from livc.cells.access import require_role
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 
 
+@shows_personal_data
 def identity_edit(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     require_case_manager(request)
@@ -66,6 +67,7 @@ def identity_request(request: CellRequest, pk: str) -> HttpResponse:
     return render(request, "cases/identity_request_form.html", {"case": case, "form": form})
 
 
+@shows_personal_data
 def identity_request_list(request: CellRequest) -> HttpResponse:
     require_role(request, Role.COORDINATOR, Role.MAYOR)
     pending = list(selectors.identity_requests_pending(member=request.membership))

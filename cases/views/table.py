@@ -14,7 +14,7 @@ from cases.forms import SeatForm
 from cases.models import CaseInvitation, Seat
 from cases.services import seats as seat_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access
+from livc.audit.access import record_access, shows_personal_data
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 from participants import services as participant_services
@@ -22,6 +22,7 @@ from participants.forms import InvitationForm
 from participants.models import InvitationScope
 
 
+@shows_personal_data
 def table(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     if (redirect := acknowledgement_redirect(request)) is not None:

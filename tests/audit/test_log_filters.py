@@ -103,13 +103,17 @@ def test_who_saw_this_object_sums_up_per_user(cast, as_user):
     assert readers == {"Alice Aerts": 2, "Mira Maes": 1}
 
 
-def test_without_a_provider_the_organisation_and_case_filters_are_hidden(cast, as_user):
+def test_without_a_provider_the_organisation_and_case_filters_are_hidden(cast, as_user, monkeypatch):
+    monkeypatch.setattr(hooks, "_organisations", None)
+    monkeypatch.setattr(hooks, "_case_reference", None)
     form = as_user(cast.dpo).get(console("log")).context["form"]
     assert "organisation" not in form.fields and "case" not in form.fields
 
 
 @pytest.fixture
-def providers(cast):
+def providers(cast, monkeypatch):
+    monkeypatch.setattr(hooks, "_organisations", None)  # restored after the test, like the next two
+    monkeypatch.setattr(hooks, "_case_reference", None)
     ct = ContentType.objects.get_for_model(Membership)
     bob_membership = cast.bob.memberships.get()
     hooks.register_organisations(
@@ -126,9 +130,7 @@ def providers(cast):
             )
         )
     )
-    yield bob_membership
-    hooks._organisations = None
-    hooks._case_reference = None
+    return bob_membership
 
 
 def test_upper_apps_plug_in_the_organisation_and_case_reference_filters(cast, as_user, providers):

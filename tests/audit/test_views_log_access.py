@@ -57,11 +57,60 @@ def _breach(cast: Any) -> dict[str, Any]:
     return {"pk": breach_create(cell=cast.cell_a, recorded_by=cast.dpo, data=data).pk}
 
 
-# URL arguments beyond the cell, per view name: later issues add theirs (case, referral, ...).
+def _case(cast: Any) -> Any:
+    """A case of cell A with bob at its table; every member has acknowledged the secrecy."""
+    from cases.services.seats import seat_participant
+    from livc.cells.models import Membership
+    from participants.services import acknowledgement_record
+    from tests.cases.conftest import make_case
+    from tests.factories import OrganisationFactory, ParticipantFactory
+
+    members = {
+        m.role if m.user != cast.bob else "participant": m
+        for m in Membership.objects.filter(cell=cast.cell_a)
+    }
+    organisation = OrganisationFactory(cell=cast.cell_a)
+    for role in ("participant", "coordinator", "mayor", "information_officer"):
+        ParticipantFactory(membership=members[role], organisation=organisation)
+    for member in members.values():
+        acknowledgement_record(cell=cast.cell_a, user=member.user)
+    case = make_case(members)
+    seat_participant(member=members["coordinator"], case=case, participant=members["participant"].participant)
+    return case
+
+
+def _invitation(cast: Any) -> dict[str, Any]:
+    from tests.factories import InvitationFactory
+
+    return {"pk": InvitationFactory(cell=cast.cell_a, proposed_by=cast.alice).pk}
+
+
+def _seat(cast: Any) -> dict[str, Any]:
+    from tests.factories import ParticipantFactory
+
+    return {"pk": ParticipantFactory(membership=cast.bob.memberships.get()).pk}
+
+
+# URL arguments beyond the cell, per view name.
 URL_KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "audit:user_accesses": lambda cast: {"user_id": cast.bob.pk},
     "audit:breach": _breach,
     "audit:breach_edit": _breach,
+    "participants:invitation_detail": _invitation,
+    "participants:participant_edit": _seat,
+    "cases:detail": lambda cast: {"pk": _case(cast).pk},
+    "cases:table": lambda cast: {"pk": _case(cast).pk},
+    "cases:informing": lambda cast: {"pk": _case(cast).pk},
+    "cases:identity": lambda cast: {"pk": _case(cast).pk},
+    "cases:referral_detail": lambda cast: {"pk": _case(cast).referral_id},
+    "cases:referral_qualify": lambda cast: {"pk": _case(cast).referral_id},
+    "cases:referral_identity": lambda cast: {"pk": _case(cast).referral_id},
+}
+
+# Set-up for views that need no URL argument but do need something to exist first.
+SETUP: dict[str, Callable[[Any], Any]] = {
+    "cases:list": _case,
+    "cases:referrals": _case,
 }
 
 MARKED = sorted(marked_views())
@@ -81,6 +130,8 @@ def test_a_view_that_shows_personal_data_logs_exactly_one_access_per_request(cas
     extra = [argument for argument in arguments if argument != "cell_slug"]
     if extra and name not in URL_KWARGS:
         pytest.skip(f"{name} needs {', '.join(extra)}: add a builder to URL_KWARGS in {__name__}")
+    if name in SETUP:
+        SETUP[name](cast)
     kwargs = {"cell_slug": cast.cell_a.slug, **(URL_KWARGS[name](cast) if extra else {})}
     url = reverse(name, kwargs=kwargs)
     opened = 0
