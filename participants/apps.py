@@ -26,18 +26,19 @@ class ParticipantsConfig(AppConfig):
     def _plug_into_the_audit_console(self) -> None:
         """The DPO filters the log by organisation and sees each person's organisation."""
         from livc.audit import hooks
+        from livc.cells.models import Cell
         from participants.models import Organisation, Participant
 
-        def choices(cell: object) -> list[tuple[str, str]]:
+        def choices(cell: "Cell") -> list[tuple[str, str]]:
             return [(str(o.pk), o.name) for o in Organisation.objects.filter(cell=cell).order_by("name")]
 
-        def user_ids(cell: object, key: str) -> list[int]:
+        def user_ids(cell: "Cell", key: str) -> list[int]:
             if not key.isdigit():
                 return []
             seats = Participant.objects.filter(cell=cell, organisation_id=int(key))
             return list(seats.values_list("membership__user_id", flat=True))
 
-        def names_for_users(cell: object, ids: list[int]) -> dict[int, str]:
+        def names_for_users(cell: "Cell", ids: list[int]) -> dict[int, str]:
             seats = Participant.objects.filter(cell=cell, membership__user_id__in=ids)
             return dict(seats.values_list("membership__user_id", "organisation__name"))
 
