@@ -1,24 +1,35 @@
-"""Model fields whose values are stored encrypted (AES-GCM), bound to model, field and row.
+"""Model fields whose values are stored encrypted with AES-GCM, bound to model, field and row.
+
+Use them like the Django field they extend (forms, validation and `max_length` apply to the
+plaintext); the column is always plain text holding a token (see `livc.crypto.keyring`).
 
 How it works, and why:
-- The associated data is `<app_label.model>.<field>.<primary key>`: a value copied to
-  another row or field fails to decrypt. The key must be known before the row is inserted,
-  so a model with encrypted fields needs a primary key with a default (a UUID); `check()`
-  enforces it.
-- Values are encrypted in `pre_save` (which sees the instance; `save()` and `bulk_create()`
-  both call it) and decrypted lazily by the attribute descriptor on first access (which
-  sees the instance too). `from_db_value` sees no instance, so it only wraps the stored
-  token in a `Ciphertext`.
-- Plaintext never reaches the database: anything but a `Ciphertext` or None is refused in
-  `get_db_prep_value`, so `QuerySet.update(field="text")` fails loudly.
-- Encrypted values cannot be searched: every lookup but `isnull` is refused.
-- `values()` / `values_list()` return `Ciphertext` objects: they cannot be decrypted there,
-  and `str()` of one raises rather than show the token as if it were text.
+
+- The associated data is `<app_label>.<model_name>.<field_name>.<primary key>`, so a value
+  copied to another row or field does not decrypt. The primary key must be known before the
+  row is inserted, so a model with encrypted fields needs
+  `id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)`;
+  `check()` enforces it (livc_crypto.E001).
+- Values are encrypted in `pre_save()`, which sees the instance: `save()`, `create()` and
+  `bulk_create()` all go through it, and the attribute keeps its plaintext afterwards.
+- `from_db_value()` sees no instance, so it only wraps the stored token in a `Ciphertext`;
+  the attribute descriptor decrypts it on first access, with the instance's primary key,
+  and keeps the plaintext on the instance.
+- Plaintext never reaches the database: anything but a `Ciphertext` or None is refused on
+  the way to it. `QuerySet.update(field=...)` with a value or an expression,
+  `bulk_update()` and column defaults in migrations (AddField / AlterField of a NOT NULL
+  encrypted field on a table with rows) therefore fail with `PlaintextWriteError`.
+- Encrypted values cannot be searched: every lookup but `isnull` (and `=None`) raises
+  `FieldError`. Ordering by an encrypted field orders by ciphertext, i.e. meaninglessly.
+- `values()` / `values_list()` return `Ciphertext` objects: they cannot be decrypted there
+  (no instance, no primary key binding), and `str()` of one raises rather than pose the
+  token as text.
+- A value that fails to decrypt raises `DecryptionError`; the stored text is never returned.
 """
 
 import datetime
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django.core import checks
 from django.core.exceptions import FieldError
@@ -27,11 +38,43 @@ from django.db import models
 from django.db.models.lookups import Exact, IsNull
 from django.db.models.query_utils import DeferredAttribute
 
-from livc.crypto.keyring import decrypt, encrypt, token_key_version
+from livc.crypto.keyring import DecryptionError, decrypt, encrypt, token_key_version
+
+__all__ = [
+    "Ciphertext",
+    "DecryptionError",
+    "EncryptedCharField",
+    "EncryptedDateField",
+    "EncryptedField",
+    "EncryptedJSONField",
+    "EncryptedTextField",
+    "PlaintextWriteError",
+]
+
+# Generic in (set type, get type) like Django's fields in django-stubs, so that mypy types a
+# model attribute as its plaintext (str, date) instead of Any. At run time Generic only makes
+# the classes subscriptable.
+_ST = TypeVar("_ST", contravariant=True)
+_GT = TypeVar("_GT", covariant=True)
+
+if TYPE_CHECKING:
+    _FieldBase = models.Field
+else:
+
+    class _FieldBase(models.Field, Generic[_ST, _GT]):
+        pass
+
+
+class PlaintextWriteError(TypeError):
+    """A plaintext value, or an SQL expression, was about to be written to an encrypted column."""
 
 
 class Ciphertext:
-    """A stored token, not yet decrypted."""
+    """A token as stored in the database, not decrypted.
+
+    Read the value through the model attribute instead. `str()` raises so that a token is
+    never shown, logged or rendered as if it were the value.
+    """
 
     __slots__ = ("token",)
 
@@ -40,13 +83,20 @@ class Ciphertext:
 
     @property
     def key_version(self) -> int:
+        """Raises `DecryptionError` when the stored text is not a token."""
         return token_key_version(self.token)
 
     def __repr__(self) -> str:
-        return f"<Ciphertext v{self.key_version}>"
+        try:
+            return f"<Ciphertext v{self.key_version}>"
+        except DecryptionError:
+            return "<Ciphertext (not a token)>"
 
     def __str__(self) -> str:
-        raise TypeError("This value is encrypted: read it through the model attribute.")
+        raise TypeError(
+            "This value is encrypted: read it through the model attribute (instance.<field>), "
+            "not through values(), values_list() or a raw query."
+        )
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Ciphertext) and other.token == self.token
@@ -56,150 +106,210 @@ class Ciphertext:
 
 
 class EncryptedAttribute(DeferredAttribute):
-    """Decrypts on first access, with the instance's primary key as part of the binding.
+    """Decrypts a loaded value on first access, binding it to the instance's primary key.
 
-    A data descriptor (it defines `__set__`): otherwise the value in the instance's
-    `__dict__` would shadow `__get__` and the ciphertext would be returned as is.
+    A data descriptor (it defines `__set__`), otherwise the value in the instance's
+    `__dict__` would shadow `__get__` and the `Ciphertext` would be returned as is.
     """
-
-    def __set__(self, instance: Any, value: Any) -> None:
-        instance.__dict__[self.field.attname] = value
 
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         if instance is None:
             return self
         value = super().__get__(instance, cls)
         if isinstance(value, Ciphertext):
-            value = self.field.decrypt_for(instance, value)  # type: ignore[attr-defined]
+            value = cast("EncryptedField", self.field).decrypt_value(instance, value)
             instance.__dict__[self.field.attname] = value
         return value
 
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
 
 class NoneOnlyExact(Exact):
-    """`filter(field=None)` becomes `isnull`; comparing with a value is impossible."""
+    """`filter(field=None)`, which Django turns into `isnull`; any other value is refused."""
 
     def __init__(self, lhs: Any, rhs: Any) -> None:
         if rhs is not None:
-            raise FieldError(_SEARCH_REFUSED.format(name=getattr(lhs.target, "name", "?")))
+            raise FieldError(_search_refused(getattr(lhs, "output_field", None)))
         super().__init__(lhs, rhs)
 
 
-_SEARCH_REFUSED = "The field {name!r} is encrypted and cannot be searched; only isnull is allowed."
+def _search_refused(field: object) -> str:
+    name = getattr(field, "name", None) or "this field"
+    return f"{name!s} is encrypted and cannot be searched: only isnull (or =None) is allowed."
 
 
-class EncryptedFieldMixin:
+class EncryptedField(_FieldBase[_ST, _GT]):
+    """The behaviour shared by every encrypted field; combine it with a Django field class.
+
+    Subclasses turn their Python value into text (`to_text`) and back (`from_text`).
+    """
+
     descriptor_class = EncryptedAttribute
 
-    # --- storage --------------------------------------------------------------------------
+    # --- Column ------------------------------------------------------------------------------
 
     def get_internal_type(self) -> str:
-        return "TextField"  # ciphertext is longer than max_length; never varchar, never jsonb
+        """Text: a token is longer than `max_length`, and a JSON token is not JSON."""
+        return "TextField"
 
     def db_type(self, connection: Any) -> str | None:
-        return str(connection.data_types["TextField"])
+        return cast(str, connection.data_types["TextField"])
 
     def cast_db_type(self, connection: Any) -> str | None:
         return self.db_type(connection)
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+    # --- Reading -----------------------------------------------------------------------------
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Ciphertext | None:
         return None if value is None else Ciphertext(value)
 
-    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        value = getattr(model_instance, self.attname)  # type: ignore[attr-defined]
+    def decrypt_value(self, instance: models.Model, value: Ciphertext) -> Any:
+        """The plaintext of `value`, stored in this field of `instance`'s row."""
+        plaintext = decrypt(
+            value.token, self.associated_data(instance.pk), context=self.describe(instance.pk)
+        )
+        return self.from_text(plaintext.decode("utf-8"))
+
+    # --- Writing -----------------------------------------------------------------------------
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Ciphertext | None:
+        """Encrypt here, the last place where the instance (and so its primary key) is known."""
+        value = super().pre_save(model_instance, add)  # through the descriptor: the plaintext
         if value is None:
             return None
-        plaintext = self.to_plaintext(self.to_python(value)).encode()
-        return Ciphertext(encrypt(plaintext, self.associated_data(model_instance)))
+        if hasattr(value, "resolve_expression"):
+            raise PlaintextWriteError(f"{self.describe()} cannot be set to an SQL expression.")
+        text = self.to_text(self.to_python(value))
+        return Ciphertext(encrypt(text.encode("utf-8"), self.associated_data(model_instance.pk)))
+
+    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        return self._token_or_refuse(value)
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        return self._token_or_refuse(value)
+
+    def _token_or_refuse(self, value: Any) -> str | None:
+        """The last gate before the database: only tokens made by `pre_save` and NULL pass."""
         if value is None:
             return None
         if isinstance(value, Ciphertext):
             return value.token
-        raise TypeError(
-            f"Plaintext for the encrypted field {self.name!r} must be saved through the model "  # type: ignore[attr-defined]
-            "(save() or bulk_create()), never written directly."
+        raise PlaintextWriteError(
+            f"Refusing to write a value that is not encrypted to {self.describe()}. Encryption "
+            "needs the row, so save it through the model (save(), create(), bulk_create()); "
+            "QuerySet.update(), bulk_update() and migration defaults cannot encrypt. "
+            "To add a NOT NULL encrypted field to a table with rows: add it with null=True, "
+            "save every row in a data migration, then make it NOT NULL."
         )
 
-    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
-        return self.get_db_prep_value(value, connection)
+    # --- Binding ------------------------------------------------------------------------------
 
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, Ciphertext):
-            return value
-        return super().to_python(value)  # type: ignore[misc]
+    def associated_data(self, pk: Any) -> bytes:
+        """`<app_label>.<model_name>.<field_name>.<pk>`: what a value is bound to."""
+        if pk is None:
+            raise ValueError(f"{self.describe()} cannot be encrypted or decrypted without a primary key.")
+        pk_field = self.model._meta.pk
+        row = pk_field.to_python(pk) if pk_field else pk  # a UUID given as text binds like the UUID
+        return f"{self.model._meta.label_lower}.{self.name}.{row}".encode()
 
-    # --- binding and decryption -----------------------------------------------------------
+    def describe(self, pk: Any = None) -> str:
+        """A name for messages: model, field and row, never the value."""
+        model = getattr(self, "model", None)
+        name = f"{model._meta.label}.{self.name}" if model else f"encrypted field {self.name!r}"
+        return name if pk is None else f"{name} of row {pk}"
 
-    def associated_data(self, instance: models.Model) -> bytes:
-        if instance.pk is None:
-            raise ValueError(f"{self.model._meta.label} needs its primary key before encrypting.")  # type: ignore[attr-defined]
-        return f"{self.model._meta.label_lower}.{self.name}.{instance.pk}".encode()  # type: ignore[attr-defined]
+    # --- Serialisation (overridden per type) -----------------------------------------------------
 
-    def decrypt_for(self, instance: models.Model, value: Ciphertext) -> Any:
-        where = f"{self.model._meta.label}.{self.name} {instance.pk}"  # type: ignore[attr-defined]
-        return self.from_plaintext(decrypt(value.token, self.associated_data(instance), where=where).decode())
-
-    def to_plaintext(self, value: Any) -> str:
+    def to_text(self, value: Any) -> str:
         return str(value)
 
-    def from_plaintext(self, text: str) -> Any:
+    def from_text(self, text: str) -> Any:
         return text
 
-    # --- no searching -----------------------------------------------------------------------
+    # --- No searching ----------------------------------------------------------------------------
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name == "isnull":
             return IsNull
         if lookup_name == "exact":
             return NoneOnlyExact
-        raise FieldError(_SEARCH_REFUSED.format(name=self.name))  # type: ignore[attr-defined]
+        raise FieldError(_search_refused(self))
 
     def get_transform(self, lookup_name: str) -> Any:
-        raise FieldError(_SEARCH_REFUSED.format(name=self.name))  # type: ignore[attr-defined]
+        raise FieldError(_search_refused(self))
 
-    # --- checks -----------------------------------------------------------------------------
+    # --- Checks -------------------------------------------------------------------------------
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
-        errors = list(super().check(**kwargs))  # type: ignore[misc]
-        pk = self.model._meta.pk  # type: ignore[attr-defined]
-        if not (isinstance(pk, models.UUIDField) and pk.has_default()):
-            errors.append(
-                checks.Error(
-                    "A model with encrypted fields needs a primary key that exists before saving.",
-                    hint="Use id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False).",
-                    obj=self,
-                    id="livc_crypto.E001",
-                )
+        return [
+            *super().check(**kwargs),
+            *self._check_primary_key(),
+            *self._check_not_unique(),
+            *self._check_no_database_default(),
+        ]
+
+    def _check_primary_key(self) -> list[checks.CheckMessage]:
+        pk = self.model._meta.pk
+        if isinstance(pk, models.UUIDField) and pk.has_default():
+            return []
+        return [
+            checks.Error(
+                "A model with encrypted fields needs a primary key whose value exists before the "
+                "row is saved: each value is bound to it.",
+                hint="Use id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False).",
+                obj=self,
+                id="livc_crypto.E001",
             )
-        return errors
+        ]
+
+    def _check_not_unique(self) -> list[checks.CheckMessage]:
+        if not (self.unique or self.primary_key):
+            return []
+        return [
+            checks.Error(
+                "An encrypted field cannot be unique or a primary key: equal values encrypt differently.",
+                obj=self,
+                id="livc_crypto.E003",
+            )
+        ]
+
+    def _check_no_database_default(self) -> list[checks.CheckMessage]:
+        if self.db_default is models.NOT_PROVIDED:
+            return []
+        return [
+            checks.Error(
+                "An encrypted field cannot have a db_default: the database would store it unencrypted.",
+                hint="Use default= instead; it is encrypted when the row is saved.",
+                obj=self,
+                id="livc_crypto.E004",
+            )
+        ]
 
 
-class EncryptedTextField(EncryptedFieldMixin, models.TextField):  # type: ignore[misc]
-    pass
+class EncryptedTextField(EncryptedField[_ST, _GT], models.TextField):
+    """Free text, encrypted."""
 
 
-class EncryptedCharField(EncryptedFieldMixin, models.CharField):  # type: ignore[misc]
-    """max_length applies to the plaintext (forms and validation); the column is text."""
+class EncryptedCharField(EncryptedField[_ST, _GT], models.CharField):
+    """Short text, encrypted; `max_length` limits the plaintext, the column is text."""
 
 
-class EncryptedDateField(EncryptedFieldMixin, models.DateField):  # type: ignore[misc]
-    def to_plaintext(self, value: datetime.date) -> str:
+class EncryptedDateField(EncryptedField[_ST, _GT], models.DateField):
+    """A date, encrypted as ISO `YYYY-MM-DD`."""
+
+    def to_text(self, value: datetime.date) -> str:
         return value.isoformat()
 
-    def from_plaintext(self, text: str) -> datetime.date:
+    def from_text(self, text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
 
-    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        return EncryptedFieldMixin.pre_save(self, model_instance, add)  # no auto_now for encrypted dates
 
+class EncryptedJSONField(EncryptedField[_ST, _GT], models.JSONField):
+    """A JSON value, encrypted; None is SQL NULL (there is no separate JSON null)."""
 
-class EncryptedJSONField(EncryptedFieldMixin, models.JSONField):  # type: ignore[misc]
-    def to_plaintext(self, value: Any) -> str:
+    def to_text(self, value: Any) -> str:
         return json.dumps(value, cls=self.encoder or DjangoJSONEncoder, sort_keys=True)
 
-    def from_plaintext(self, text: str) -> Any:
+    def from_text(self, text: str) -> Any:
         return json.loads(text, cls=self.decoder)
-
-    def to_python(self, value: Any) -> Any:
-        return value  # JSON values are already Python values

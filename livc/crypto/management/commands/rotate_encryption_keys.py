@@ -1,66 +1,132 @@
-"""Re-encrypt every encrypted value whose key is not the newest of LIVC_ENCRYPTION_KEYS."""
+"""Re-encrypt, with the newest key, every encrypted value that was written with an older one."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 
-from livc.crypto.fields import Ciphertext, EncryptedFieldMixin
-from livc.crypto.keyring import decrypt, encrypt, key_ring
+from livc.crypto.fields import Ciphertext, EncryptedField
+from livc.crypto.keyring import DecryptionError, decrypt, encrypt, newest_key_version
+
+
+@dataclass
+class Tally:
+    """What one model's pass did: rows and values (re-)encrypted, and values that failed."""
+
+    rows: int = 0
+    values: int = 0
+    failures: list[str] = field(default_factory=list)
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt, in batches, every encrypted value written with an older key than the newest one "
-        "in LIVC_ENCRYPTION_KEYS. Keep the old key in the ring until this reports 0 left; then remove "
-        "it. Idempotent: a second run re-encrypts nothing. --dry-run only counts."
+        "Re-encrypts with the newest key of LIVC_ENCRYPTION_KEYS every value of an encrypted field "
+        "(livc.crypto.fields) that was written with an older key version, in every model of the "
+        "project. Rows are read in primary-key order, --batch-size rows per transaction, locked "
+        "while they are rewritten with QuerySet.update(), so no signals fire and no audit entries "
+        "are written. Values already on the newest key, and NULLs, are left alone: a second run "
+        "changes nothing. --dry-run writes nothing: it counts, and checks that the old values "
+        "decrypt. Keep every old key in LIVC_ENCRYPTION_KEYS until this command has finished "
+        "without errors; remove an old key only after that."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--batch-size", type=int, default=500)
-        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--batch-size", type=int, default=500, help="Rows per transaction (default 500).")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Write nothing: count, and check that the old values decrypt.",
+        )
 
     def handle(self, *args: Any, batch_size: int, dry_run: bool, **options: Any) -> None:
-        newest = key_ring().newest
-        total = 0
-        for model in apps.get_models():
-            fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedFieldMixin)]
-            if fields:
-                count = self._rotate(model, fields, newest, batch_size, dry_run)
-                total += count
-                done = "to re-encrypt" if dry_run else "re-encrypted"
-                self.stdout.write(f"{model._meta.label}: {count} value(s) {done}")
-        verb = "would be re-encrypted" if dry_run else "re-encrypted"
-        self.stdout.write(self.style.SUCCESS(f"{total} value(s) {verb} with key version {newest}."))
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        newest = newest_key_version()
+        verb = "to re-encrypt" if dry_run else "re-encrypted"
+        total = Tally()
+        for model, fields in encrypted_models():
+            tally = rotate_model(model, fields, newest=newest, batch_size=batch_size, dry_run=dry_run)
+            self.stdout.write(f"{model._meta.label}: {tally.rows} row(s), {tally.values} value(s) {verb}")
+            for failure in tally.failures:
+                self.stderr.write(failure)
+            total.rows, total.values = total.rows + tally.rows, total.values + tally.values
+            total.failures += tally.failures
+        self.stdout.write(
+            f"Total: {total.rows} row(s), {total.values} value(s) {verb} with key version {newest}."
+        )
+        if total.failures:
+            raise CommandError(
+                f"{len(total.failures)} value(s) could not be decrypted and were left as they are; "
+                "keep the old keys in LIVC_ENCRYPTION_KEYS."
+            )
 
-    def _rotate(
-        self, model: type[models.Model], fields: list[Any], newest: int, batch_size: int, dry_run: bool
-    ) -> int:
-        names = [f.attname for f in fields]
-        count, last = 0, None
-        while True:
-            rows = model._base_manager.order_by("pk")
-            if last is not None:
-                rows = rows.filter(pk__gt=last)
-            batch = list(rows.values_list("pk", *names)[:batch_size])
-            if not batch:
-                return count
-            with transaction.atomic():
-                for pk, *values in batch:
-                    changes = self._reencrypt(model, fields, pk, values, newest)
-                    count += len(changes)
-                    if changes and not dry_run:
+
+def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedField]]]:
+    """Each concrete model with the encrypted fields of its own table (proxies and children
+    of multi-table inheritance would otherwise visit a parent's fields twice)."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy:
+            continue
+        fields = [f for f in model._meta.local_concrete_fields if isinstance(f, EncryptedField)]
+        if fields:
+            found.append((model, fields))
+    return found
+
+
+def rotate_model(
+    model: type[models.Model], fields: list[EncryptedField], *, newest: int, batch_size: int, dry_run: bool
+) -> Tally:
+    """Walk the table by primary key, one transaction per batch, so memory stays bounded."""
+    tally, last = Tally(), None
+    while True:
+        with transaction.atomic():
+            batch = _read_batch(model, fields, after=last, size=batch_size, lock=not dry_run)
+            for pk, *values in batch:
+                changes = _reencrypt_row(fields, pk, values, newest, tally)
+                if changes:
+                    tally.rows, tally.values = tally.rows + 1, tally.values + len(changes)
+                    if not dry_run:
                         model._base_manager.filter(pk=pk).update(**changes)
-            last = batch[-1][0]
+        if len(batch) < batch_size:
+            return tally
+        last = batch[-1][0]
 
-    def _reencrypt(
-        self, model: type[models.Model], fields: list[Any], pk: Any, values: list[Any], newest: int
-    ) -> dict[str, Ciphertext]:
-        changes = {}
-        for field, value in zip(fields, values, strict=True):
-            if isinstance(value, Ciphertext) and value.key_version != newest:
-                aad = f"{model._meta.label_lower}.{field.name}.{pk}".encode()
-                plaintext = decrypt(value.token, aad, where=f"{model._meta.label}.{field.name} {pk}")
-                changes[field.attname] = Ciphertext(encrypt(plaintext, aad, version=newest))
-        return changes
+
+def _read_batch(
+    model: type[models.Model], fields: list[EncryptedField], *, after: Any, size: int, lock: bool
+) -> list[tuple[Any, ...]]:
+    rows = model._base_manager.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    if lock:
+        rows = rows.select_for_update()  # a concurrent save() waits instead of being overwritten
+    return list(rows.values_list("pk", *(f.attname for f in fields))[:size])
+
+
+def _reencrypt_row(
+    fields: list[EncryptedField], pk: Any, values: list[Any], newest: int, tally: Tally
+) -> dict[str, Ciphertext]:
+    """New tokens for this row's values on an older key; a failure is noted, not fatal."""
+    changes = {}
+    for encrypted_field, value in zip(fields, values, strict=True):
+        if value is None or _key_version(value) == newest:
+            continue
+        aad = encrypted_field.associated_data(pk)
+        try:
+            plaintext = decrypt(value.token, aad, context=encrypted_field.describe(pk))
+        except DecryptionError as error:
+            tally.failures.append(str(error))
+            continue
+        changes[encrypted_field.attname] = Ciphertext(encrypt(plaintext, aad, key_version=newest))
+    return changes
+
+
+def _key_version(value: Ciphertext) -> int | None:
+    """None for stored text that is not a token: `decrypt` then reports it with its row."""
+    try:
+        return value.key_version
+    except DecryptionError:
+        return None
