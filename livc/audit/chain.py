@@ -96,7 +96,7 @@ def link_hash(
     content_digest: str,
 ) -> str:
     """The hash of one link: the never-scrubbed columns, the content digest, the previous hash."""
-    material = canonical_json(
+    material = json.dumps(  # plain values only: the same text as canonical_json, without its round trip
         [
             HASH_VERSION,
             chain_key,
@@ -114,7 +114,9 @@ def link_hash(
             remote_port,
             cid or "",
             content_digest,
-        ]
+        ],
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return hashlib.sha256(material.encode()).hexdigest()
 

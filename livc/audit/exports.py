@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -30,6 +31,11 @@ from livc.audit.models import AccessKind, LogAction, LogEntry
 from livc.audit.selectors import content_type_labels
 
 _ACCESS_LABELS = dict(AccessKind.choices)
+_CHANGE_LABELS = {
+    LogAction.CREATE: _lazy("created"),
+    LogAction.UPDATE: _lazy("changed"),
+    LogAction.DELETE: _lazy("deleted"),
+}
 
 
 def action_label(action: int, access_kind: str, event: str) -> str:
@@ -38,6 +44,8 @@ def action_label(action: int, access_kind: str, event: str) -> str:
         return str(_ACCESS_LABELS.get(access_kind, LogAction.ACCESS.label))
     if action == LogAction.EVENT:
         return str(events.kind_label(event))
+    if action in _CHANGE_LABELS:
+        return str(_CHANGE_LABELS[action])
     try:
         return str(LogAction(action).label)
     except ValueError:

@@ -21,7 +21,7 @@ def test_a_small_run_seeds_chained_entries_and_prints_the_figures(db, capsys):
     call_command("bench_audit", entries=120, cells=3, requests=2, scratch=True)
     out = capsys.readouterr().out
     assert "Seeded 120 entries over 3 cells" in out
-    assert "rows/s" in out and "peak traced memory" in out and "Console page, unfiltered: median" in out
+    assert "rows/s" in out and "peak traced memory" in out and "Console page, log, unfiltered: median" in out
     cells = Cell.objects.filter(slug__startswith="bench-")
     assert LogEntry.objects.filter(cell__in=cells, access_kind="view").count() > 0
     assert all(verify_chain(cell.pk).ok for cell in cells)
