@@ -31,7 +31,7 @@ from livc.audit.models import AccessKind, LogAction, LogEntry
 from livc.audit.selectors import content_type_labels
 
 _ACCESS_LABELS = dict(AccessKind.choices)
-_CHANGE_LABELS = {
+_CHANGE_LABELS: dict[int, Any] = {
     LogAction.CREATE: _lazy("created"),
     LogAction.UPDATE: _lazy("changed"),
     LogAction.DELETE: _lazy("deleted"),
