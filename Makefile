@@ -63,6 +63,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/livc_bench
 bench: $(STAMP) ## Benchmarks that print figures (slow; not part of CI); BENCH_DATABASE_URL names a scratch database
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v 0
 	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_audit
+	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_cases
 
 clean: ## Remove the virtualenv, caches and the demo database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 staticfiles

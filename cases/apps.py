@@ -16,6 +16,8 @@ class CasesConfig(AppConfig):
         at_table = frozenset({Role.MAYOR, Role.COORDINATOR, Role.INFORMATION_OFFICER, Role.PARTICIPANT})
         register(NavItem("cases:list", _("Cases"), at_table))
         register(NavItem("cases:referrals", _("Referrals"), at_table))
+        register(NavItem("meetings:list", _("Meetings"), at_table))
+        register(NavItem("meetings:actions", _("Actions"), at_table))
         register(
             NavItem(
                 "cases:identity_requests", _("Identity requests"), frozenset({Role.COORDINATOR, Role.MAYOR})
@@ -25,6 +27,10 @@ class CasesConfig(AppConfig):
         from livc.audit import hooks
 
         hooks.register_case_reference(hooks.CaseReferenceProvider(entries_filter=entries_about_case))
+        from cases.notices import overdue_actions
+        from livc.cells import notices
+
+        notices.register(overdue_actions)
         invitation_accepted.connect(seat_ad_hoc_invitee, dispatch_uid="cases.seat_ad_hoc_invitee")
         participant_revoked.connect(clear_seats_of_revoked, dispatch_uid="cases.clear_seats_of_revoked")
 

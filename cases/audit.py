@@ -8,10 +8,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from cases.models import (
+    Action,
+    Addendum,
+    AgendaItem,
+    Agreement,
+    Attendance,
     Case,
+    Decision,
     IdentityRequest,
     InformationItem,
     InformingEntry,
+    Meeting,
+    MinutesDocument,
     Referral,
     Relation,
     Seat,
@@ -30,6 +38,16 @@ auditlog.register(InformationItem, include_fields=["case", "owner", "category", 
 auditlog.register(Relation, include_fields=["case", "kind", "is_minor"])
 auditlog.register(InformingEntry, include_fields=["case", "kind", "informed_on", "review_on"])
 auditlog.register(IdentityRequest, include_fields=["subject", "status", "decided_by"])
+auditlog.register(Meeting, include_fields=["kind", "status", "starts_at", "rules", "finalised_at"])
+auditlog.register(AgendaItem, include_fields=["meeting", "position", "kind", "case", "version", "removed_on"])
+auditlog.register(Attendance, include_fields=["meeting", "participant", "status", "acknowledged_at"])
+auditlog.register(
+    Decision, include_fields=["case", "kind", "status", "officer_objects", "passed_on_at", "passed_on_by"]
+)
+auditlog.register(Agreement, include_fields=["decision", "participant", "agrees"])
+auditlog.register(Action, include_fields=["case", "owner", "due_on", "status", "closed_at"])
+auditlog.register(Addendum, include_fields=["item", "approved_at_meeting"])
+auditlog.register(MinutesDocument, include_fields=["meeting", "recipient", "status"])
 
 
 def entries_about_case(cell: Any, reference: str) -> Q | None:
@@ -37,9 +55,8 @@ def entries_about_case(cell: Any, reference: str) -> Q | None:
     case = Case.objects.filter(cell=cell, reference=reference.strip()).select_related("referral").first()
     if case is None:
         return None
-    ct = ContentType.objects.get_for_models(
-        Case, Subject, Referral, Seat, InformationItem, Relation, InformingEntry, IdentityRequest
-    )
+    models = (Case, Subject, Referral, Seat, InformationItem, Relation, InformingEntry, IdentityRequest)
+    ct = ContentType.objects.get_for_models(*models, Decision, Action, AgendaItem)
 
     def about(model: type, pks: Any) -> Q:
         return Q(content_type=ct[model], object_pk__in=[str(pk) for pk in pks])
@@ -52,4 +69,7 @@ def entries_about_case(cell: Any, reference: str) -> Q | None:
     query |= about(Relation, case.relations.values_list("pk", flat=True))
     query |= about(InformingEntry, case.informing_entries.values_list("pk", flat=True))
     query |= about(IdentityRequest, case.subject.identity_requests.values_list("pk", flat=True))
+    query |= about(Decision, case.decisions.values_list("pk", flat=True))
+    query |= about(Action, case.actions.values_list("pk", flat=True))
+    query |= about(AgendaItem, case.agenda_items.values_list("pk", flat=True))
     return query

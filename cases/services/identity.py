@@ -60,6 +60,14 @@ def refresh_minor(subject: Subject) -> None:
     subject.is_minor = subject.declared_minor or is_minor_on(subject.birth_date)
 
 
+def reveal_approved(subject: Subject) -> bool:
+    from cases.models import Decision, DecisionKind, DecisionStatus
+
+    return Decision.objects.filter(
+        case__subject=subject, kind=DecisionKind.REVEAL_MINOR, status=DecisionStatus.VALID
+    ).exists()
+
+
 def identity_withheld(subject: Subject, identity: Identity) -> bool:
     """A minor's identity is withheld by default: recording it goes through a request."""
     return subject.declared_minor or is_minor_on(identity.birth_date)
@@ -67,10 +75,11 @@ def identity_withheld(subject: Subject, identity: Identity) -> bool:
 
 @transaction.atomic
 def identity_record(*, member: Membership, subject: Subject, identity: Identity) -> Subject:
-    """The coordinator records (or corrects) the identity of an adult subject."""
+    """The coordinator records (or corrects) the identity of an adult subject, or of a minor
+    once the table decided to reveal it and a second person approved (a valid decision)."""
     require_role(member, Role.COORDINATOR)
     subject = Subject.objects.select_for_update().get(pk=subject.pk, cell=member.cell)
-    if identity_withheld(subject, identity):
+    if identity_withheld(subject, identity) and not reveal_approved(subject):
         raise ValidationError(_("This person is a minor: request the identity with a reason, for approval."))
     apply_identity(subject, identity)
     _refresh_case(subject)

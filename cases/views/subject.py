@@ -27,7 +27,7 @@ def identity_edit(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     require_case_manager(request)
     subject = case.subject
-    if subject.is_minor:
+    if subject.is_minor and not identity_services.reveal_approved(subject):
         return HttpResponseRedirect(case_url(case, "identity_request"))
     initial = {
         f: getattr(subject, f) for f in ("first_name", "last_name", "birth_date", "address", "contact")

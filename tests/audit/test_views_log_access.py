@@ -91,6 +91,39 @@ def _seat(cast: Any) -> dict[str, Any]:
     return {"pk": ParticipantFactory(membership=cast.bob.memberships.get()).pk}
 
 
+def _meeting(cast: Any, *, finalised: bool = False) -> Any:
+    """A meeting of cell A (case on the agenda, everyone present and acknowledged)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import MinutesDocument
+    from cases.services import meetings as meeting_services
+    from participants.models import RulesOfProcedure, RulesStatus
+    from participants.services import acknowledgement_record
+
+    RulesOfProcedure.objects.create(cell=cast.cell_a, version=1, text="R", status=RulesStatus.IN_FORCE,
+                                    drafted_by=cast.alice, approved_by=cast.mayor)  # fmt: skip
+    case = _case(cast)
+    for member in cast.cell_a.memberships.all():
+        acknowledgement_record(cell=cast.cell_a, user=member.user)
+    coordinator = cast.alice.memberships.get(cell=cast.cell_a)
+    meeting = meeting_services.meeting_create(member=coordinator, kind="operational", title="Overleg",
+                                              starts_at=timezone.now() - datetime.timedelta(hours=1))  # fmt: skip
+    meeting_services.agenda_add_case(member=coordinator, meeting=meeting, case=case)
+    meeting_services.meeting_advance(member=coordinator, meeting=meeting)
+    for participant in meeting.cell.participants.all():
+        meeting_services.attendance_record(member=coordinator, meeting=meeting, participant=participant,
+                                           status="present", acknowledged=True)  # fmt: skip
+    if finalised:
+        meeting_services.meeting_finalise(member=coordinator, meeting=meeting)
+        for member in cast.cell_a.memberships.all():
+            MinutesDocument.objects.create(
+                meeting=meeting, recipient=member.user, status="ready", content="JVBERi0="
+            )
+    return meeting
+
+
 # URL arguments beyond the cell, per view name.
 URL_KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "audit:user_accesses": lambda cast: {"user_id": cast.bob.pk},
@@ -105,12 +138,21 @@ URL_KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "cases:referral_detail": lambda cast: {"pk": _case(cast).referral_id},
     "cases:referral_qualify": lambda cast: {"pk": _case(cast).referral_id},
     "cases:referral_identity": lambda cast: {"pk": _case(cast).referral_id},
+    "meetings:detail": lambda cast: {"pk": _meeting(cast).pk},
+    "meetings:minutes": lambda cast: {"pk": _meeting(cast).pk},
+    "meetings:run": lambda cast: {"pk": _meeting(cast).pk},
+    "meetings:pdf": lambda cast: {"pk": _meeting(cast, finalised=True).pk},
+    "meetings:item": lambda cast: (lambda m: {"pk": m.pk, "item_pk": m.items.get().pk})(_meeting(cast)),
 }
+
+# Request headers some views need: the item panel is an htmx fragment.
+HEADERS: dict[str, dict[str, str]] = {"meetings:item": {"HTTP_HX_REQUEST": "true"}}
 
 # Set-up for views that need no URL argument but do need something to exist first.
 SETUP: dict[str, Callable[[Any], Any]] = {
     "cases:list": _case,
     "cases:referrals": _case,
+    "meetings:actions": _case,
 }
 
 MARKED = sorted(marked_views())
@@ -137,7 +179,7 @@ def test_a_view_that_shows_personal_data_logs_exactly_one_access_per_request(cas
     opened = 0
     for member in (cast.alice, cast.bob, cast.mayor, cast.officer, cast.dpo):
         before = LogEntry.objects.filter(action=LogAction.ACCESS).count()
-        response = login_verified(client, member).get(url)
+        response = login_verified(client, member).get(url, **HEADERS.get(name, {}))
         if response.streaming:
             b"".join(response.streaming_content)
         written = LogEntry.objects.filter(action=LogAction.ACCESS).count() - before
