@@ -16,7 +16,7 @@ from cases.models import AgendaItem, Attendance, Case, Meeting, MeetingStatus, R
 from cases.selectors import case_visible_list, meeting_list, referral_visible, visible_items
 from livc.cells.models import Role
 from livc.http import CellRequest
-from participants.selectors import has_acknowledged
+from participants.selectors import request_has_acknowledged
 
 
 def get_case_for_user(request: CellRequest, pk: object) -> Case:
@@ -39,7 +39,7 @@ def require_no_dpo(request: CellRequest) -> None:
 
 
 def acknowledgement_redirect(request: CellRequest) -> HttpResponse | None:
-    if has_acknowledged(cell=request.cell, user=request.user):
+    if request_has_acknowledged(request):
         return None
     url = reverse("participants:acknowledge", kwargs={"cell_slug": request.cell.slug})
     return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

@@ -11,7 +11,7 @@ def acknowledgement_missing(request: CellRequest) -> Notice | None:
     """Every member but the DPO acknowledges the secrecy of the table before case content."""
     if request.membership.role == Role.DPO:
         return None
-    if selectors.has_acknowledged(cell=request.cell, user=request.user):
+    if selectors.request_has_acknowledged(request):
         return None
     url = reverse("participants:acknowledge", kwargs={"cell_slug": request.cell.slug})
     if request.path == url:

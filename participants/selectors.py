@@ -1,5 +1,7 @@
 """Reads scoped to a cell (the views have already checked the member's role)."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from livc.accounts.models import User
@@ -14,6 +16,9 @@ from participants.models import (
     RulesOfProcedure,
     RulesStatus,
 )
+
+if TYPE_CHECKING:
+    from livc.http import CellRequest
 
 
 def organisation_list(*, cell: Cell) -> QuerySet[Organisation]:
@@ -65,3 +70,11 @@ def has_acknowledged(*, cell: Cell, user: User) -> bool:
     return ConfidentialityAcknowledgement.objects.filter(
         cell=cell, user=user, statement_version=CONFIDENTIALITY_STATEMENT_VERSION, rules=rules
     ).exists()
+
+
+def request_has_acknowledged(request: "CellRequest") -> bool:
+    """`has_acknowledged` for the requesting member, asked once per request (the page and its
+    notices both need it). Acknowledging redirects, so the answer cannot change mid-request."""
+    if not hasattr(request, "_livc_acknowledged"):
+        request._livc_acknowledged = has_acknowledged(cell=request.cell, user=request.user)  # type: ignore[attr-defined]
+    return bool(request._livc_acknowledged)  # type: ignore[attr-defined]

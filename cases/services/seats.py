@@ -13,6 +13,7 @@ from livc.cells.models import Membership, Role
 from participants.models import Participant
 
 VIEW_CASE = "cases.view_case"
+VIEW_CASE_CODENAME = "view_case"
 
 
 @transaction.atomic
