@@ -56,6 +56,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Total: {total.rows} row(s), {total.values} value(s) {verb} with key version {newest}."
         )
+        if not dry_run:
+            # A platform-wide event (no cell): which key version now holds how many values.
+            from livc.audit.events import EventKind, record_event
+
+            record_event(
+                EventKind.KEYS_ROTATED,
+                data={
+                    "version": newest,
+                    "rows": total.rows,
+                    "values": total.values,
+                    "failures": len(total.failures),
+                },
+            )
         if total.failures:
             raise CommandError(
                 f"{len(total.failures)} value(s) could not be decrypted and were left as they are; "
