@@ -57,6 +57,18 @@ def _minutes_initial(item: AgendaItem) -> dict[str, Any]:
             "agreements": item.agreements}  # fmt: skip
 
 
+def _run_page_again(
+    request: CellRequest, meeting: Meeting, item: AgendaItem, status: int, **extra: Any
+) -> HttpResponse:
+    """The chairing page on `item` once more, with the forms as posted and their errors."""
+    _record(request, meeting, item)
+    context = _panel_context(request, meeting, item, **extra)
+    context.update(
+        {"items": selectors.visible_items(member=request.membership, meeting=meeting), "current": item}
+    )
+    return render(request, "meetings/run.html", context, status=status)
+
+
 def _record(request: CellRequest, meeting: Meeting, item: AgendaItem | None) -> None:
     record_access(request, item.case if item is not None and item.case is not None else meeting)
 
@@ -120,12 +132,9 @@ def minutes_save(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     if result == "saved":
         messages.success(request, _("Minutes saved."))
         return HttpResponseRedirect(meeting_url(meeting, "run") + f"?item={item.pk}")
-    _record(request, meeting, item)
-    context = _panel_context(request, meeting, item, minutes_form=form, conflict=result == "conflict")
-    context.update(
-        {"items": selectors.visible_items(member=request.membership, meeting=meeting), "current": item}
+    return _run_page_again(
+        request, meeting, item, status=status, minutes_form=form, conflict=result == "conflict"
     )
-    return render(request, "meetings/run.html", context, status=status)
 
 
 def _back_to_item(meeting: Meeting, item: AgendaItem) -> HttpResponse:
@@ -146,12 +155,7 @@ def decision_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Decision recorded."))
             return _back_to_item(meeting, item)
-    _record(request, meeting, item)
-    context = _panel_context(request, meeting, item, decision_form=form)
-    context.update(
-        {"items": selectors.visible_items(member=request.membership, meeting=meeting), "current": item}
-    )
-    return render(request, "meetings/run.html", context, status=400)
+    return _run_page_again(request, meeting, item, status=400, decision_form=form)
 
 
 @require_POST
@@ -201,12 +205,7 @@ def action_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Action recorded."))
             return _back_to_item(meeting, item)
-    _record(request, meeting, item)
-    context = _panel_context(request, meeting, item, action_form=form)
-    context.update(
-        {"items": selectors.visible_items(member=request.membership, meeting=meeting), "current": item}
-    )
-    return render(request, "meetings/run.html", context, status=400)
+    return _run_page_again(request, meeting, item, status=400, action_form=form)
 
 
 @require_POST

@@ -105,3 +105,24 @@ def test_the_minutes_are_encrypted_at_rest(members, running, agenda):
     with connection.cursor() as cursor:
         cursor.execute("SELECT signals FROM cases_agendaitem")
         assert all("ZEER" not in (row[0] or "") for row in cursor.fetchall())
+
+
+def test_without_javascript_a_conflict_shows_the_whole_page_and_keeps_the_typed_text(cast, as_user, members, running,
+                                                                                     agenda):  # fmt: skip
+    item = agenda["case_a"]
+    write_minutes(members, item, "Eerst bewaard.")
+    response = as_user(cast.alice).post(
+        url("minutes_save", pk=running.pk, item_pk=item.pk),
+        {"version": 0, "signals": "Mijn getypte tekst.", "assessment": "", "agreements": ""},
+    )
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert "someone else saved these minutes meanwhile" in content
+    assert "Mijn getypte tekst." in content and "Eerst bewaard." in content
+
+
+def test_a_bad_decision_comes_back_with_its_message(cast, as_user, running, agenda):
+    response = as_user(cast.alice).post(url("decision_new", pk=running.pk, item_pk=agenda["case_a"].pk),
+                                        {"kind": "close_case", "text": ""})  # fmt: skip
+    assert response.status_code == 400
+    assert "Give the reason for closing the case." in response.content.decode()
