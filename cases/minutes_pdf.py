@@ -3,14 +3,12 @@ on every page, the secrecy notice and the rules-of-procedure version (rules 6 an
 
 import base64
 
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
 
 from cases.models import Addendum, Meeting, MinutesDocument
 from cases.selectors import visible_items
-from livc.audit.exports import PDF_BASE_URL, StaticFilesOnly
 from livc.cells.models import Membership
+from livc.pdf import render_pdf
 
 
 def render_minutes(meeting: Meeting, member: Membership) -> bytes:
@@ -23,8 +21,7 @@ def render_minutes(meeting: Meeting, member: Membership) -> bytes:
         "generated_at": timezone.now(),
     }
     with translation.override(member.user.language):
-        html = render_to_string("meetings/pdf/minutes.html", context)
-    return bytes(HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnly()).write_pdf() or b"")
+        return render_pdf("meetings/pdf/minutes.html", context)
 
 
 def document_fill(document: MinutesDocument) -> MinutesDocument:

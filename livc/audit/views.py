@@ -24,12 +24,13 @@ from django.views.decorators.http import require_http_methods
 from livc.accounts.models import User
 from livc.audit import chain, selectors, services
 from livc.audit.access import record_access, shows_personal_data
-from livc.audit.exports import csv_chunks, entry_rows, render_pdf
+from livc.audit.exports import csv_chunks, entry_rows
 from livc.audit.forms import AuditSettingsForm, BreachForm, LogFilterForm, ObjectFilterForm, PeriodForm
 from livc.audit.models import AccessKind, Breach, LogEntry
 from livc.audit.selectors import LogFilter
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.pdf import render_pdf
 
 PAGE_SIZE = 50
 
