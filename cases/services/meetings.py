@@ -101,7 +101,10 @@ def meeting_finalise(*, member: Membership, meeting: Meeting) -> Meeting:
     if meeting.status not in (MeetingStatus.IN_PROGRESS, MeetingStatus.HELD):
         raise ValidationError(_("Only a meeting that took place can have its minutes finalised."))
     held_on = timezone.localtime(meeting.starts_at).date()
-    for case in Case.objects.select_for_update().filter(agenda_items__meeting=meeting).distinct():
+    discussed = meeting.items.filter(case__isnull=False).values_list("case_id", flat=True)
+    for case in Case.objects.select_for_update().filter(
+        pk__in=list(discussed)
+    ):  # no DISTINCT with FOR UPDATE
         if case.last_discussed_on is None or case.last_discussed_on < held_on:
             case.last_discussed_on = held_on
             case.save(update_fields=["last_discussed_on"])
