@@ -64,6 +64,7 @@ bench: $(STAMP) ## Benchmarks that print figures (slow; not part of CI); BENCH_D
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v 0
 	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_audit
 	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_cases
+	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_purge
 
 clean: ## Remove the virtualenv, caches and the demo database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 staticfiles

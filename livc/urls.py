@@ -16,6 +16,7 @@ urlpatterns = [
     path("c/<slug:cell_slug>/", include("participants.urls")),
     path("c/<slug:cell_slug>/", include("cases.urls")),
     path("c/<slug:cell_slug>/", include("cases.meeting_urls")),
+    path("c/<slug:cell_slug>/", include("retention.urls")),
     path("invitation/", include("participants.invitee_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -1,5 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RetentionConfig(AppConfig):
     name = "retention"
+    verbose_name = _("Retention")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from cases import panels
+        from livc.cells import notices
+        from livc.cells.models import Role
+        from livc.cells.navigation import NavItem, register
+        from retention.hooks import retention_panel, upcoming_purges
+        from retention.models import RetentionSettings
+
+        auditlog.register(RetentionSettings, include_fields=["not_retained_days", "warning_days"])
+        panels.register(retention_panel)
+        notices.register(upcoming_purges)
+        register(NavItem("retention:upcoming", _("Retention"), frozenset({Role.COORDINATOR})))
+        register(NavItem("retention:report", _("Retention"), frozenset({Role.DPO})))

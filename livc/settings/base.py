@@ -6,6 +6,7 @@ start with an `ImproperlyConfigured` message that names the variable (see `livc/
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from livc.settings.env import (
@@ -159,6 +160,12 @@ LIVC_AUDIT_PDF_MAX_ROWS = env_int("LIVC_AUDIT_PDF_MAX_ROWS", default=1000, minim
 LIVC_BASE_URL = env("LIVC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LIVC_INVITATION_VALID_DAYS = env_int("LIVC_INVITATION_VALID_DAYS", default=14, minimum=1)  # link lifetime
 
+# --- Retention (DESIGN.md rule 15; per-cell values live in retention.RetentionSettings) ----
+# Days a not-retained or redirected referral is kept after its qualification (a cell's default).
+LIVC_RETENTION_NOT_RETAINED_DAYS = env_int("LIVC_RETENTION_NOT_RETAINED_DAYS", default=30, minimum=1)
+# Days ahead a coordinator is warned of purges, on the cell's pages and by weekly e-mail (default).
+LIVC_RETENTION_WARNING_DAYS = env_int("LIVC_RETENTION_WARNING_DAYS", default=30, minimum=1)
+
 # --- Personal data encryption -------------------------------------------------------------
 # Versioned key ring: "2:<base64 32 bytes>,1:<base64 32 bytes>"; the highest version encrypts.
 LIVC_ENCRYPTION_KEYS = env_secret("LIVC_ENCRYPTION_KEYS", default="")
@@ -206,6 +213,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "livc.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     "expire-invitations": {"task": "participants.tasks.expire_invitations", "schedule": timedelta(hours=1)},
+    # Retention: purge what expired, every night; warn coordinators every Monday morning.
+    "retention-purge": {"task": "retention.tasks.purge_expired", "schedule": crontab(hour=2, minute=30)},
+    "retention-digest": {
+        "task": "retention.tasks.send_weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
 }
 
 # --- Security headers ------------------------------------------------------------------------

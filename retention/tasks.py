@@ -1,0 +1,72 @@
+"""Background work of the retention app (beat schedule in settings). Arguments are ids only."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from livc.cells.models import Cell, Membership, Role
+from retention import selectors, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def purge_expired() -> dict[str, int]:
+    """The nightly purge; the same as `manage.py purge_expired`. Returns counts only."""
+    run = services.purge_expired()
+    if run.locked_out:
+        logger.warning("Retention purge skipped: another run holds the lock.")
+    elif run.failed:
+        logger.error("Retention purge: %d failed (left whole); see above.", len(run.failed))
+    return {"cases": run.cases, "referrals": run.referrals, "failed": len(run.failed)}
+
+
+@shared_task
+def send_weekly_digest() -> int:
+    """Queue one digest per cell that has a coordinator; each cell's task mails its coordinators."""
+    cells = (
+        Membership.objects.effective()
+        .filter(role=Role.COORDINATOR)
+        .order_by("cell_id")
+        .values_list("cell_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for cell_id in cells:
+        send_cell_digest.delay(cell_id=cell_id)
+        count += 1
+    return count
+
+
+@shared_task
+def send_cell_digest(*, cell_id: int) -> int:
+    """Mail each coordinator of the cell what will be purged within the warning period: case
+    references and dates only, never a name. Nothing is sent when nothing is due."""
+    cell = Cell.objects.filter(pk=cell_id).first()
+    if cell is None:
+        return 0
+    upcoming = selectors.upcoming_get(cell=cell)
+    if not upcoming.count:
+        return 0
+    coordinators = (
+        Membership.objects.effective().filter(cell=cell, role=Role.COORDINATOR).select_related("user")
+    )
+    link = settings.LIVC_BASE_URL + reverse("retention:upcoming", kwargs={"cell_slug": cell.slug})
+    sent = 0
+    for membership in coordinators:
+        user = membership.user
+        context = {"cell": cell, "upcoming": upcoming, "link": link, "user": user}
+        with translation.override(user.language):
+            subject = render_to_string("emails/retention_digest_subject.txt", context).strip()
+            text = render_to_string("emails/retention_digest.txt", context)
+            html = render_to_string("emails/retention_digest.html", context)
+        message = EmailMultiAlternatives(subject, text, to=[user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
+        sent += 1
+    return sent

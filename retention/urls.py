@@ -1,0 +1,14 @@
+"""Retention pages, under /c/<cell-slug>/retention/."""
+
+from django.urls import path
+
+from retention import views
+
+app_name = "retention"
+
+urlpatterns = [
+    path("retention/", views.upcoming, name="upcoming"),
+    path("retention/settings/", views.retention_settings, name="settings"),
+    path("retention/purges/", views.records, name="records"),
+    path("retention/report/", views.report, name="report"),
+]
