@@ -56,7 +56,6 @@ ADVISORY_LOCK_KEY = 0x726574656E74696F
 def case_purge(*, case_id: uuid.UUID, today: datetime.date) -> PurgeRecord | None:
     """Purge one case if it is (still) due; None if it is gone already or no longer due."""
     with disable_auditlog(), transaction.atomic():
-        _no_wait_for_disk()
         case = Case.objects.select_for_update().select_related("cell").filter(pk=case_id).first()
         if case is None:
             return None
@@ -75,7 +74,6 @@ def case_purge(*, case_id: uuid.UUID, today: datetime.date) -> PurgeRecord | Non
 def referral_purge(*, referral_id: uuid.UUID, today: datetime.date) -> PurgeRecord | None:
     """Purge one not-retained or redirected referral if it is (still) due."""
     with disable_auditlog(), transaction.atomic():
-        _no_wait_for_disk()
         referral = Referral.objects.select_for_update().select_related("cell").filter(pk=referral_id).first()
         if referral is None or referral.status not in selectors.PURGED_REFERRAL_STATUSES:
             return None
@@ -87,18 +85,6 @@ def referral_purge(*, referral_id: uuid.UUID, today: datetime.date) -> PurgeReco
         touched = _delete([referral], tally)
         touched += _delete(list(Subject.objects.filter(pk=referral.subject_id)), tally)
         return _finish(referral.cell, PurgeKind.REFERRAL, "", retention, touched, tally)
-
-
-def _no_wait_for_disk() -> None:
-    """Let PostgreSQL confirm this transaction before it reaches the disk.
-
-    Safe here: a crash can only lose the last purges entirely (each one is a transaction),
-    and the next run does them again. It makes a run of thousands of cases several times
-    faster. SQLite is left as it is.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 @dataclass
