@@ -8,15 +8,18 @@ class RetentionConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.core import checks
 
         from cases import panels
         from livc.cells import notices
         from livc.cells.models import Role
         from livc.cells.navigation import NavItem, register
+        from retention.checks import retention_defaults
         from retention.hooks import retention_panel, upcoming_purges
         from retention.models import RetentionSettings
 
         auditlog.register(RetentionSettings, include_fields=["not_retained_days", "warning_days"])
+        checks.register(retention_defaults)
         panels.register(retention_panel)
         notices.register(upcoming_purges)
         register(NavItem("retention:upcoming", _("Retention"), frozenset({Role.COORDINATOR})))

@@ -28,3 +28,11 @@ def test_the_beat_schedule_has_the_weekly_digest():
 def test_the_scheduled_tasks_are_registered_with_celery():
     app.loader.import_default_modules()
     assert {"retention.tasks.purge_expired", "retention.tasks.send_weekly_digest"} <= set(app.tasks)
+
+
+def test_a_default_period_no_cell_could_choose_stops_the_deployment(settings):
+    from retention.checks import retention_defaults
+
+    assert retention_defaults() == []
+    settings.LIVC_RETENTION_NOT_RETAINED_DAYS = 400
+    assert [error.id for error in retention_defaults()] == ["retention.E001"]
