@@ -43,9 +43,11 @@ def settings_get(*, cell: Cell) -> RetentionSettings:
     return RetentionSettings.objects.filter(cell=cell).first() or RetentionSettings(cell=cell)
 
 
-def _not_retained_days_by_cell(cell: Cell | None = None) -> tuple[dict[int, int], int]:
-    """The cells' own periods (of one cell, if given) and the deployment's default."""
-    rows = RetentionSettings.objects.all() if cell is None else RetentionSettings.objects.filter(cell=cell)
+def not_retained_days_by_cell(cell_ids: Iterable[int] | None = None) -> tuple[dict[int, int], int]:
+    """The cells' own periods (of these cells, if given) and the deployment's default."""
+    rows = RetentionSettings.objects.all()
+    if cell_ids is not None:
+        rows = rows.filter(cell__in=list(cell_ids))
     return dict(rows.values_list("cell_id", "not_retained_days")), int(
         settings.LIVC_RETENTION_NOT_RETAINED_DAYS
     )
@@ -159,7 +161,7 @@ def _referral_candidates(*, before: datetime.date, shortest_days: int) -> QueryS
 
 def referrals_due(*, before: datetime.date, cell: Cell | None = None, chunk: int = CHUNK) -> Iterator[Due]:
     """Not-retained and redirected referrals whose short period ends before `before`."""
-    own, default = _not_retained_days_by_cell(cell)
+    own, default = not_retained_days_by_cell(None if cell is None else [cell.pk])
     shortest = min([default, *own.values()]) if cell is None else own.get(cell.pk, default)
     candidates = _referral_candidates(before=before, shortest_days=shortest).order_by("pk")
     if cell is not None:

@@ -1,46 +1,56 @@
 """The purge (DESIGN.md rule 15): what expired goes, with everything that hangs off it.
 
-One case is purged in one transaction, so a crash leaves it whole or gone, never half:
+Cases are purged in batches (`BATCH`, 250), each batch in one transaction, so a crash leaves
+every case whole or gone, never half. Per batch:
 
-1. its agenda items keep their place in the minutes, their text and that of their corrections
-   (addenda) erased, marked "removed under the retention rule" with today's date;
-2. the minutes PDFs of those meetings are deleted (they are made again on request);
-3. the case goes, and with it (CASCADE) seats and their object permissions, information items,
-   relations, the informing register, decisions and agreements, actions, case invitations;
-   then its referral, then its subject (and the subject's identity requests);
-4. the earlier audit entries of every one of those objects are scrubbed (their content
-   blanked, `livc.audit.services.scrub_entries_for_object`); the deletes themselves are
-   written with audit logging off;
-5. one `PurgeRecord` (nothing personal) and one audit event `purge` pointing at it are written.
+1. the cases are locked and their date re-checked (an extension may have been decided since
+   the run started): only those still due go;
+2. their agenda items keep their place in the minutes, their text and that of their
+   corrections (addenda) erased, marked "removed under the retention rule" with today's date;
+   the minutes PDFs of those meetings are deleted (they are made again on request);
+3. the cases go, with everything their delete cascades to (seats and their object
+   permissions, information items, relations, the informing register, decisions and
+   agreements, actions, case invitations), then their referrals, then their subjects (and
+   the subjects' identity requests), by set-based deletes (`retention.cascade`): no row is
+   loaded and no audit entry is written for the deletes themselves;
+4. the earlier audit entries of every one of those rows are scrubbed (their content blanked,
+   `livc.audit.services.scrub_entries_for_objects`), one UPDATE per kind of row;
+5. one `PurgeRecord` per case (nothing personal: counts of what went) and one audit event
+   `purge` pointing at each record are written.
 
-A not-retained or redirected referral goes the same way: referral, subject, identity requests.
+If a batch fails, it is rolled back whole and its cases are tried again one by one, each in
+its own transaction: the case that fails is logged and left whole, the others go. A
+not-retained or redirected referral goes the same way: referral, subject, identity requests.
+
+Why batches and not one transaction per case: a per-case transaction costs some fifty
+statements whatever the case's size, and 10,000 cases then take minutes instead of seconds
+(the numbers are in the README's Retention section).
 
 A run (`purge_expired`) holds a PostgreSQL advisory lock from start to end, so that two runs
 (the nightly task and a hand-started command, say) never work at the same time: the second
-one finds the lock taken and stops at once. It walks the due cases in chunks by primary key
-and re-checks each case under a row lock inside its transaction, so a rerun after a crash
-simply finishes the job.
+one finds the lock taken and stops at once. It walks the due cases in chunks by primary key,
+so a rerun after a crash simply finishes the job.
 """
 
 import datetime
+import itertools
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from auditlog.context import disable_auditlog
-from django.db import connection, models, transaction
-from django.db.models.deletion import Collector
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import Addendum, AgendaItem, Case, MinutesDocument, Referral, Subject
-from livc.audit.events import EventKind, record_event
-from livc.audit.services import scrub_entries_for_object
+from livc.audit.events import EventKind, record_events
+from livc.audit.services import scrub_entries_for_objects
 from livc.cells.models import Cell
-from retention import selectors
+from livc.crypto.fields import update_per_row
+from retention import cascade, selectors
 from retention.models import PurgeKind, PurgeRecord, RetentionSettings
 from retention.policy import Retention
 
@@ -48,119 +58,136 @@ logger = logging.getLogger(__name__)
 
 # pg_try_advisory_lock key: "retention" in ASCII, fixed so that every process agrees.
 ADVISORY_LOCK_KEY = 0x726574656E74696F
+BATCH = 250  # cases (or referrals) per transaction
+ERASED_ITEM_FIELDS = ("signals", "assessment", "agreements")  # what an agenda item said about the case
 
 
-# --- One case, one referral ------------------------------------------------------------------
+# --- A batch of cases, a batch of referrals ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    """One case or referral that goes in this batch."""
+
+    pk: uuid.UUID
+    cell: Cell
+    kind: str
+    reference: str
+    retention: Retention
+
+
+def cases_purge(*, case_ids: Sequence[uuid.UUID], today: datetime.date) -> list[PurgeRecord]:
+    """Purge those of these cases that are (still) due, in one transaction; their records."""
+    with disable_auditlog(), transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).select_related("cell")
+        cases = list(locked.filter(pk__in=case_ids).order_by("pk"))
+        extensions = selectors.extensions_by_case(case.pk for case in cases)
+        due: dict[uuid.UUID, Due] = {}
+        for case in cases:
+            retention = selectors.retention_of_case(
+                opened_at=case.opened_at,
+                last_discussed_on=case.last_discussed_on,
+                extensions=extensions.get(case.pk, []),
+            )
+            if retention.expired(today):  # not, if an extension was decided since the run started
+                due[case.pk] = Due(case.pk, case.cell, PurgeKind.CASE, case.reference, retention)
+        if not due:
+            return []
+        cases = [case for case in cases if case.pk in due]
+        removed = cascade.Removed()
+        _erase_minutes(list(due), today, removed)
+        cascade.delete_cascading(Case, {pk: pk for pk in due}, removed)
+        referrals = {case.referral_id: case.pk for case in cases if case.referral_id}
+        cascade.delete_cascading(Referral, referrals, removed)
+        cascade.delete_cascading(Subject, {case.subject_id: case.pk for case in cases}, removed)
+        return _finish(due, removed)
 
 
 def case_purge(*, case_id: uuid.UUID, today: datetime.date) -> PurgeRecord | None:
     """Purge one case if it is (still) due; None if it is gone already or no longer due."""
+    records = cases_purge(case_ids=[case_id], today=today)
+    return records[0] if records else None
+
+
+def referrals_purge(*, referral_ids: Sequence[uuid.UUID], today: datetime.date) -> list[PurgeRecord]:
+    """Purge those of these not-retained or redirected referrals that are (still) due."""
     with disable_auditlog(), transaction.atomic():
-        case = Case.objects.select_for_update().select_related("cell").filter(pk=case_id).first()
-        if case is None:
-            return None
-        retention = selectors.case_retention_get(case=case)
-        if not retention.expired(today):
-            return None  # an extension was decided since the run started
-        tally = Tally()
-        touched = _erase_minutes(case, today, tally)
-        touched += _delete([case], tally)
-        if case.referral_id:
-            touched += _delete(list(Referral.objects.filter(pk=case.referral_id)), tally)
-        touched += _delete(list(Subject.objects.filter(pk=case.subject_id)), tally)
-        return _finish(case.cell, PurgeKind.CASE, case.reference, retention, touched, tally)
+        locked = Referral.objects.select_for_update(of=("self",)).select_related("cell")
+        referrals = list(
+            locked.filter(pk__in=referral_ids, status__in=selectors.PURGED_REFERRAL_STATUSES).order_by("pk")
+        )
+        own, default = selectors.not_retained_days_by_cell({referral.cell_id for referral in referrals})
+        due: dict[uuid.UUID, Due] = {}
+        for referral in referrals:
+            retention = selectors.referral_retention_get(
+                referral=referral, keep_days=own.get(referral.cell_id, default)
+            )
+            if retention is not None and retention.expired(today):
+                due[referral.pk] = Due(referral.pk, referral.cell, PurgeKind.REFERRAL, "", retention)
+        if not due:
+            return []
+        removed = cascade.Removed()
+        cascade.delete_cascading(Referral, {pk: pk for pk in due}, removed)
+        subjects = {referral.subject_id: referral.pk for referral in referrals if referral.pk in due}
+        cascade.delete_cascading(Subject, subjects, removed)
+        return _finish(due, removed)
 
 
 def referral_purge(*, referral_id: uuid.UUID, today: datetime.date) -> PurgeRecord | None:
     """Purge one not-retained or redirected referral if it is (still) due."""
-    with disable_auditlog(), transaction.atomic():
-        referral = Referral.objects.select_for_update().select_related("cell").filter(pk=referral_id).first()
-        if referral is None or referral.status not in selectors.PURGED_REFERRAL_STATUSES:
-            return None
-        keep_days = selectors.settings_get(cell=referral.cell).not_retained_days
-        retention = selectors.referral_retention_get(referral=referral, keep_days=keep_days)
-        if retention is None or not retention.expired(today):
-            return None
-        tally = Tally()
-        touched = _delete([referral], tally)
-        touched += _delete(list(Subject.objects.filter(pk=referral.subject_id)), tally)
-        return _finish(referral.cell, PurgeKind.REFERRAL, "", retention, touched, tally)
+    records = referrals_purge(referral_ids=[referral_id], today=today)
+    return records[0] if records else None
 
 
-@dataclass
-class Tally:
-    """Rows removed per model label, rows erased per model label, audit entries scrubbed."""
-
-    deleted: Counter[str] = field(default_factory=Counter)
-    erased: Counter[str] = field(default_factory=Counter)
-    scrubbed: int = 0
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "deleted": dict(sorted(self.deleted.items())),
-            "erased": dict(sorted(self.erased.items())),
-            "audit_entries_scrubbed": self.scrubbed,
-        }
-
-
-ObjectKey = tuple[type[models.Model], Any]  # (model, primary key): what the scrub needs
-
-
-def _erase_minutes(case: Case, today: datetime.date, tally: Tally) -> list[ObjectKey]:
-    """The case's agenda items keep their place; their text goes and they say when it went.
+def _erase_minutes(case_ids: list[uuid.UUID], today: datetime.date, removed: cascade.Removed) -> None:
+    """The cases' agenda items keep their place; their text goes and they say when it went.
     The minutes PDFs of those meetings held that text: they go."""
-    items = list(AgendaItem.objects.filter(case=case))
-    for item in items:
-        item.signals = item.assessment = item.agreements = ""
-        item.removed_on = today
-        item.save(update_fields=["signals", "assessment", "agreements", "removed_on"])
-    addenda = list(Addendum.objects.filter(item__in=items))
-    for addendum in addenda:
-        addendum.text = ""
-        addendum.save(update_fields=["text"])
-    tally.erased.update({AgendaItem._meta.label: len(items), Addendum._meta.label: len(addenda)})
-    documents = list(MinutesDocument.objects.filter(meeting_id__in={item.meeting_id for item in items}))
-    erased = [(type(obj), obj.pk) for obj in [*items, *addenda]]
-    return erased + _delete(documents, tally)
+    items = list(AgendaItem.objects.filter(case__in=case_ids).values_list("pk", "case_id", "meeting_id"))
+    addenda = Addendum.objects.filter(item__in=[pk for pk, _case, _meeting in items])
+    item_pks = removed.add(AgendaItem, [(pk, case) for pk, case, _meeting in items], erased=True)
+    addendum_pks = removed.add(Addendum, addenda.values_list("pk", "item__case_id"), erased=True)
+    update_per_row(AgendaItem, item_pks, **dict.fromkeys(ERASED_ITEM_FIELDS, ""), removed_on=today)
+    update_per_row(Addendum, addendum_pks, text="")
+    case_of_meeting = {meeting: case for _pk, case, meeting in items}
+    documents = MinutesDocument.objects.filter(meeting__in=list(case_of_meeting))
+    rows = [(pk, case_of_meeting[meeting]) for pk, meeting in documents.values_list("pk", "meeting_id")]
+    cascade.delete_rows(MinutesDocument, removed.add(MinutesDocument, rows))
 
 
-def _delete(objects: Sequence[models.Model], tally: Tally) -> list[ObjectKey]:
-    """Delete, cascading as the models say; return the keys of every object deleted (taken
-    before the delete, which clears the instances' primary keys)."""
-    if not objects:
-        return []
-    collector = Collector(using=connection.alias)
-    collector.collect(objects)
-    deleted = [(model, obj.pk) for model, instances in collector.data.items() for obj in instances]
-    _count, per_model = collector.delete()
-    tally.deleted.update({label: number for label, number in per_model.items() if number})
-    return deleted
-
-
-def _finish(
-    cell: Cell,
-    kind: str,
-    reference: str,
-    retention: Retention,
-    touched: list[ObjectKey],
-    tally: Tally,
-) -> PurgeRecord:
-    """Scrub the audit entries of everything deleted or erased; write the record and the event."""
-    tally.scrubbed = sum(
-        scrub_entries_for_object(model=model, object_pk=pk) for model, pk in dict.fromkeys(touched)
+def _finish(due: dict[uuid.UUID, Due], removed: cascade.Removed) -> list[PurgeRecord]:
+    """Scrub the audit entries of everything deleted or erased; write the records and events."""
+    scrubbed: Counter[Hashable] = Counter()
+    for key, number in scrub_entries_for_objects(removed.objects).items():
+        scrubbed[removed.owner_of[key]] += number
+    now = timezone.now()
+    records = [
+        PurgeRecord(
+            cell=item.cell,
+            kind=item.kind,
+            reference=item.reference,
+            basis=item.retention.basis,
+            keep_until=item.retention.keep_until,
+            extension_from=item.retention.decided_on if item.retention.is_extension else None,
+            purged_at=now,
+            counts={
+                "deleted": dict(sorted(removed.deleted[pk].items())),
+                "erased": dict(sorted(removed.erased[pk].items())),
+                "audit_entries_scrubbed": scrubbed[pk],
+            },
+        )
+        for pk, item in due.items()
+    ]
+    PurgeRecord.objects.bulk_create(records)
+    record_events(
+        {
+            "kind": EventKind.PURGE,
+            "cell": record.cell,
+            "instance": record,
+            "data": {"purge_record": record.pk, "kind": record.kind},
+        }
+        for record in records
     )
-    record = PurgeRecord.objects.create(
-        cell=cell,
-        kind=kind,
-        reference=reference,
-        basis=retention.basis,
-        keep_until=retention.keep_until,
-        extension_from=retention.decided_on if retention.is_extension else None,
-        purged_at=timezone.now(),
-        counts=tally.as_json(),
-    )
-    record_event(EventKind.PURGE, cell=cell, instance=record, data={"purge_record": record.pk, "kind": kind})
-    return record
+    return records
 
 
 # --- A run -------------------------------------------------------------------------------------------
@@ -209,6 +236,7 @@ def purge_expired(
     *,
     today: datetime.date | None = None,
     progress: Callable[[PurgeRecord], None] | None = None,
+    batch: int = BATCH,
 ) -> PurgeRun:
     """Purge every case and referral whose retention ended before `today` (default: today).
 
@@ -217,38 +245,52 @@ def purge_expired(
     run = PurgeRun(today=today or timezone.localdate())
     try:
         with run_lock():
-            _purge_all(run, progress)
+            _purge_all(run, progress, batch)
     except PurgeLocked:
         run.locked_out = True
     return run
 
 
-def _purge_all(run: PurgeRun, progress: Callable[[PurgeRecord], None] | None) -> None:
-    steps: list[tuple[Iterator[selectors.Due], Callable[..., PurgeRecord | None], str]] = [
-        (selectors.cases_due(before=run.today), _purge_case, "case"),
-        (selectors.referrals_due(before=run.today), _purge_referral, "referral"),
+Purge = Callable[[Sequence[uuid.UUID], datetime.date], list[PurgeRecord]]
+
+
+def _purge_all(run: PurgeRun, progress: Callable[[PurgeRecord], None] | None, batch: int) -> None:
+    steps: list[tuple[Iterator[selectors.Due], Purge, str]] = [
+        (selectors.cases_due(before=run.today), _purge_cases, "case"),
+        (selectors.referrals_due(before=run.today), _purge_referrals, "referral"),
     ]
     for due_items, purge, label in steps:
-        for due in due_items:
-            try:
-                record = purge(due.pk, run.today)
-            except Exception:
-                logger.exception("Purging %s %s failed; it is left whole", label, due.pk)
-                run.failed.append(f"{label} {due.pk}")
-                continue
-            if record is not None:
+        while chunk := list(itertools.islice(due_items, batch)):
+            for record in _purge_batch([due.pk for due in chunk], purge, label, run):
                 run.cases += record.kind == PurgeKind.CASE
                 run.referrals += record.kind == PurgeKind.REFERRAL
                 if progress is not None:
                     progress(record)
 
 
-def _purge_case(pk: uuid.UUID, today: datetime.date) -> PurgeRecord | None:
-    return case_purge(case_id=pk, today=today)
+def _purge_batch(pks: list[uuid.UUID], purge: Purge, label: str, run: PurgeRun) -> list[PurgeRecord]:
+    """The batch in one transaction; if that fails, each of its items in its own."""
+    if len(pks) > 1:
+        try:
+            return purge(pks, run.today)
+        except Exception:
+            logger.warning("A batch of %d %ss failed; trying them one by one", len(pks), label, exc_info=True)
+    records = []
+    for pk in pks:
+        try:
+            records += purge([pk], run.today)
+        except Exception:
+            logger.exception("Purging %s %s failed; it is left whole", label, pk)
+            run.failed.append(f"{label} {pk}")
+    return records
 
 
-def _purge_referral(pk: uuid.UUID, today: datetime.date) -> PurgeRecord | None:
-    return referral_purge(referral_id=pk, today=today)
+def _purge_cases(pks: Sequence[uuid.UUID], today: datetime.date) -> list[PurgeRecord]:
+    return cases_purge(case_ids=pks, today=today)
+
+
+def _purge_referrals(pks: Sequence[uuid.UUID], today: datetime.date) -> list[PurgeRecord]:
+    return referrals_purge(referral_ids=pks, today=today)
 
 
 # --- Settings --------------------------------------------------------------------------------------

@@ -26,8 +26,9 @@ Concurrency. Writers of one cell take a row lock on the cell's `ChainHead`
 (`select_for_update`) for the rest of their transaction, so two requests never extend the
 chain from the same link, and a unique constraint on (cell, position) backs this up.
 Keep transactions that write audit entries short: the lock serialises the cell's writers.
-Entries must be written one by one (`save()`/`create()`): `bulk_create` bypasses the chain,
-and verification reports such rows as breaks.
+Entries are written with `save()`/`create()`, or many at once with `sealed_bulk_insert`
+(`livc.audit.events.record_events`); a plain `bulk_create` bypasses the chain, and
+verification reports such rows as breaks.
 """
 
 import datetime
@@ -158,26 +159,64 @@ def hash_of(entry: Any, *, content_type: str) -> str:
     )
 
 
+def _locked_head(key: int, using: str) -> Any:
+    """The chain's head row, locked for the rest of the transaction (created if new)."""
+    from livc.audit.models import ChainHead
+
+    heads = ChainHead.objects.using(using).select_for_update()
+    head = heads.filter(key=key).first()
+    if head is None:
+        ChainHead.objects.using(using).bulk_create([ChainHead(key=key)], ignore_conflicts=True)
+        head = heads.get(key=key)
+    return head
+
+
+def _seal(entry: Any, seq: int, prev_hash: str) -> None:
+    entry.chain_seq = seq
+    entry.prev_hash = prev_hash
+    entry.content_digest = digest_of(entry)
+    entry.entry_hash = hash_of(entry, content_type=_content_type_key(entry.content_type_id))
+
+
 def sealed_insert(entry: Any, using: str, insert: Callable[[], T]) -> T:
     """Give `entry` the next position in its cell's chain and insert it, under the head's lock."""
     from livc.audit.models import ChainHead
 
     key = entry.cell_id or NO_CELL
     with transaction.atomic(using=using):
-        heads = ChainHead.objects.using(using).select_for_update()
-        head = heads.filter(key=key).first()
-        if head is None:
-            ChainHead.objects.using(using).bulk_create([ChainHead(key=key)], ignore_conflicts=True)
-            head = heads.get(key=key)
-        entry.chain_seq = head.seq + 1
-        entry.prev_hash = head.entry_hash or GENESIS
-        entry.content_digest = digest_of(entry)
-        entry.entry_hash = hash_of(entry, content_type=_content_type_key(entry.content_type_id))
+        head = _locked_head(key, using)
+        _seal(entry, head.seq + 1, head.entry_hash or GENESIS)
         result = insert()
         ChainHead.objects.using(using).filter(key=key).update(
             seq=entry.chain_seq, entry_hash=entry.entry_hash
         )
     return result
+
+
+def sealed_bulk_insert(entries: list[Any], using: str) -> None:
+    """Seal many new entries into their cells' chains and insert them with one statement per
+    chain: each head is locked and moved once, not once per entry.
+
+    For writers of hundreds of entries in one transaction (the retention purge's events):
+    moving a head row hundreds of times in one transaction leaves a row version per move that
+    every next lock must step over. The entries must be complete (no `pre_save` receiver
+    runs: django-auditlog's request context, actor and address, is not applied here).
+    """
+    from livc.audit.models import ChainHead, LogEntry
+
+    chains: dict[int, list[Any]] = {}
+    for entry in entries:
+        chains.setdefault(entry.cell_id or NO_CELL, []).append(entry)
+    with transaction.atomic(using=using):
+        for key in sorted(chains):  # always in the same order: two writers cannot deadlock
+            head = _locked_head(key, using)
+            seq, prev_hash = head.seq, head.entry_hash or GENESIS
+            for entry in chains[key]:
+                seq += 1
+                _seal(entry, seq, prev_hash)
+                prev_hash = entry.entry_hash
+            LogEntry.objects.using(using).bulk_create(chains[key])
+            ChainHead.objects.using(using).filter(key=key).update(seq=seq, entry_hash=prev_hash)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ itself: models are registered with their non-personal fields only and their `__s
 carries no name (see each app's `audit.py`).
 
 The entry table is append-only for the application. On PostgreSQL a trigger refuses every
-UPDATE and DELETE, except the retention purge's scrub (`services.scrub_entries_for_object`),
+UPDATE and DELETE, except the retention purge's scrub (`services.scrub_entries_for_objects`),
 which may only blank the scrubbable columns and stamp `scrubbed_at`, after switching the
 exception on for its own transaction (`SET LOCAL livc.audit_scrub = 'on'`).
 """
@@ -105,7 +105,22 @@ RAISE EXCEPTION 'audit entries are append-only: % refused on %', TG_OP, TG_TABLE
 
 
 class LogEntry(AbstractLogEntry):
-    action = models.PositiveSmallIntegerField(_("action"), choices=LogAction.choices, db_index=True)
+    # Indexes: every read of the log is scoped to a cell and served by the composite indexes in
+    # Meta; django-auditlog's single-column indexes (action, content type, object id, time,
+    # cell, and the LIKE twins of object_pk and cid) are left out. Each index costs every
+    # insert and every scrub an index entry; the purge's scrub rewrites thousands of rows.
+    action = models.PositiveSmallIntegerField(_("action"), choices=LogAction.choices)
+    content_type = models.ForeignKey(
+        to="contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("content type"),
+        db_index=False,
+    )
+    object_pk = models.CharField(_("object pk"), max_length=255)
+    object_id = models.BigIntegerField(_("object id"), blank=True, null=True)
+    cid = models.CharField(_("Correlation ID"), max_length=255, blank=True, null=True)
+    timestamp = models.DateTimeField(_("timestamp"), default=timezone.now)
     cell = models.ForeignKey(
         "cells.Cell",
         on_delete=models.PROTECT,
@@ -113,6 +128,7 @@ class LogEntry(AbstractLogEntry):
         blank=True,
         related_name="+",
         verbose_name=_("cell"),
+        db_index=False,
     )
     access_kind = models.CharField(_("access"), max_length=10, choices=AccessKind.choices, blank=True)
     # For action EVENT: which event (see `livc.audit.events`; apps may register more kinds).
@@ -136,6 +152,8 @@ class LogEntry(AbstractLogEntry):
             models.Index(
                 fields=["cell", "content_type", "object_pk", "-timestamp"], name="audit_cell_obj_time"
             ),
+            models.Index(fields=["object_pk"], name="audit_object_pk"),  # the purge's scrub
+            models.Index(fields=["cid"], name="audit_cid"),  # one request's entries
         ]
         constraints = [
             models.UniqueConstraint(fields=["cell", "chain_seq"], name="audit_chain_seq_per_cell"),

@@ -1,14 +1,16 @@
 """Writes of the audit app: the purge's scrub, the breach register, the signal thresholds."""
 
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from livc.accounts.models import User
-from livc.audit.events import EventKind, record_event
+from livc.audit.events import EventKind, record_events
 from livc.audit.models import SCRUB_SETTING, AuditSettings, Breach, LogEntry
 from livc.audit.selectors import assert_dpo
 from livc.cells.models import Cell
@@ -17,48 +19,81 @@ from livc.cells.models import Cell
 def scrub_entries_for_object(
     *, model: type[models.Model] | str, object_pk: Any, actor: User | None = None
 ) -> int:
-    """Blank the content of every audit entry about one object; for the retention purge (issue 7).
+    """Blank the content of every audit entry about one object (see `scrub_entries_for_objects`)."""
+    return sum(scrub_entries_for_objects([(model, object_pk)], actor=actor).values())
 
-    The entries stay (who did what to which object, when), but `object_repr`, `changes_text`,
-    `changes`, `serialized_data` and `additional_data` are emptied and `scrubbed_at` is set.
-    On PostgreSQL the append-only trigger allows exactly this, and only inside this
-    function's transaction. The hash chain stays verifiable (see `livc.audit.chain`).
-    The scrub itself is logged as an event in each cell concerned. Returns the number of
-    entries scrubbed; a second call finds none left.
+
+def scrub_entries_for_objects(
+    objects: Iterable[tuple[type[models.Model] | str, Any]], *, actor: User | None = None
+) -> Counter[tuple[str, str]]:
+    """Blank the content of every audit entry about these objects; for the retention purge (issue 7).
+
+    `objects` are (model or "app_label.model", primary key) pairs. The entries stay (who did
+    what to which object, when), but `object_repr`, `changes_text`, `changes`, `serialized_data`
+    and `additional_data` are emptied and `scrubbed_at` is set. On PostgreSQL the append-only
+    trigger allows exactly this, and only inside this function's transaction. The hash chain
+    stays verifiable (see `livc.audit.chain`).
+
+    One UPDATE per object type (per 500 objects), however many objects: the purge hands over
+    the thousands of rows of a batch of cases at once. The scrub itself is logged as one event
+    in each cell concerned, with the number of objects and entries. Returns the number of
+    entries scrubbed per ("app_label.model", primary key); a second call finds none left.
     """
-    content_type = (
-        ContentType.objects.get_by_natural_key(*model.lower().split("."))
-        if isinstance(model, str)
-        else ContentType.objects.get_for_model(model)
-    )
-    entries = LogEntry.objects.filter(content_type=content_type, object_pk=str(object_pk)).exclude(
-        event=EventKind.ENTRIES_SCRUBBED
-    )
-    return _scrub(entries, actor=actor)
+    by_type: dict[ContentType, set[str]] = defaultdict(set)
+    for model, object_pk in objects:
+        by_type[_content_type(model)].add(str(object_pk))
+    return _scrub(by_type, actor=actor)
+
+
+def _content_type(model: type[models.Model] | str) -> ContentType:
+    if isinstance(model, str):
+        return ContentType.objects.get_by_natural_key(*model.lower().split("."))
+    return ContentType.objects.get_for_model(model)
+
+
+SCRUB_CHUNK = 500
 
 
 @transaction.atomic
-def _scrub(entries: QuerySet[LogEntry], *, actor: User | None) -> int:
-    entries = entries.filter(scrubbed_at__isnull=True)
-    cells = list(entries.order_by().values_list("cell_id", "content_type_id", "object_pk").distinct())
+def _scrub(by_type: dict[ContentType, set[str]], *, actor: User | None) -> Counter[tuple[str, str]]:
+    scrubbed: Counter[tuple[str, str]] = Counter()
+    per_cell: dict[int | None, Counter[str]] = defaultdict(Counter)
+    now = timezone.now()
     _allow_scrub(True)
-    count = entries.update(
-        object_repr="",
-        changes_text="",
-        changes=None,
-        serialized_data=None,
-        additional_data=None,
-        scrubbed_at=timezone.now(),
-    )
+    for content_type, object_pks in by_type.items():
+        label = f"{content_type.app_label}.{content_type.model}"
+        ordered = sorted(object_pks)
+        for start in range(0, len(ordered), SCRUB_CHUNK):
+            chunk = ordered[start : start + SCRUB_CHUNK]
+            entries = LogEntry.objects.filter(
+                content_type=content_type, object_pk__in=chunk, scrubbed_at=None
+            ).exclude(event=EventKind.ENTRIES_SCRUBBED)
+            found = entries.order_by().values_list("cell_id", "object_pk").annotate(number=Count("id"))
+            for cell_id, object_pk, number in found:
+                scrubbed[(label, object_pk)] += number
+                per_cell[cell_id]["entries"] += number
+                per_cell[cell_id]["objects"] += 1
+            if found:
+                entries.update(
+                    object_repr="",
+                    changes_text="",
+                    changes=None,
+                    serialized_data=None,
+                    additional_data=None,
+                    scrubbed_at=now,
+                )
     _allow_scrub(False)
-    for cell_id, content_type_id, object_pk in cells:
-        record_event(
-            EventKind.ENTRIES_SCRUBBED,
-            cell=Cell.objects.filter(pk=cell_id).first() if cell_id else None,
-            actor=actor,
-            data={"content_type": content_type_id, "object_pk": object_pk},
-        )
-    return count
+    cells = Cell.objects.in_bulk([cell_id for cell_id in per_cell if cell_id is not None])
+    record_events(
+        {
+            "kind": EventKind.ENTRIES_SCRUBBED,
+            "cell": cells.get(cell_id) if cell_id is not None else None,
+            "actor": actor,
+            "data": dict(numbers),
+        }
+        for cell_id, numbers in sorted(per_cell.items(), key=lambda item: item[0] or 0)
+    )
+    return scrubbed
 
 
 def _allow_scrub(on: bool) -> None:

@@ -29,12 +29,13 @@ How it works, and why:
 
 import datetime
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django.core import checks
 from django.core.exceptions import FieldError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.db.models.lookups import Exact, IsNull
 from django.db.models.query_utils import DeferredAttribute
 
@@ -49,6 +50,7 @@ __all__ = [
     "EncryptedJSONField",
     "EncryptedTextField",
     "PlaintextWriteError",
+    "update_per_row",
 ]
 
 # Generic in (set type, get type) like Django's fields in django-stubs, so that mypy types a
@@ -180,8 +182,7 @@ class EncryptedField(_FieldBase[_ST, _GT]):
             return None
         if hasattr(value, "resolve_expression"):
             raise PlaintextWriteError(f"{self.describe()} cannot be set to an SQL expression.")
-        text = self.to_text(self.to_python(value))
-        return Ciphertext(encrypt(text.encode("utf-8"), self.associated_data(model_instance.pk)))
+        return self.encrypt_for_row(value, model_instance.pk)
 
     def get_db_prep_save(self, value: Any, connection: Any) -> Any:
         return self._token_or_refuse(value)
@@ -190,7 +191,7 @@ class EncryptedField(_FieldBase[_ST, _GT]):
         return self._token_or_refuse(value)
 
     def _token_or_refuse(self, value: Any) -> str | None:
-        """The last gate before the database: only tokens made by `pre_save` and NULL pass."""
+        """The last gate before the database: only tokens (`Ciphertext`) and NULL pass."""
         if value is None:
             return None
         if isinstance(value, Ciphertext):
@@ -204,6 +205,11 @@ class EncryptedField(_FieldBase[_ST, _GT]):
         )
 
     # --- Binding ------------------------------------------------------------------------------
+
+    def encrypt_for_row(self, value: Any, pk: Any) -> Ciphertext:
+        """`value` encrypted for this field of the row with primary key `pk`."""
+        text = self.to_text(self.to_python(value))
+        return Ciphertext(encrypt(text.encode("utf-8"), self.associated_data(pk)))
 
     def associated_data(self, pk: Any) -> bytes:
         """`<app_label>.<model_name>.<field_name>.<pk>`: what a value is bound to."""
@@ -313,3 +319,33 @@ class EncryptedJSONField(EncryptedField[_ST, _GT], models.JSONField):
 
     def from_text(self, text: str) -> Any:
         return json.loads(text, cls=self.decoder)
+
+
+def update_per_row(model: type[models.Model], pks: Iterable[Any], **values: Any) -> None:
+    """Set fields of the rows with these primary keys to the same `values`, encrypting each
+    encrypted field for each row (its own binding, its own nonce):
+
+        update_per_row(Addendum, pks, text="")
+
+    `QuerySet.update()` cannot do this (no row, no binding) and one `save()` per row costs a
+    round trip each: this executes one UPDATE statement for all rows (`executemany`, which
+    psycopg sends as one pipeline). Plain fields are prepared as `update()` would.
+    """
+    fields = [cast(models.Field, model._meta.get_field(name)) for name in values]
+    pk_field = model._meta.pk
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+    table, key = quote(model._meta.db_table), quote(str(pk_field.column))  # names from the model, quoted
+    statement = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
+    rows = []
+    for pk in pks:
+        row = []
+        for field in fields:
+            value = values[field.name]
+            if isinstance(field, EncryptedField) and value is not None:
+                value = field.encrypt_for_row(value, pk)
+            row.append(field.get_db_prep_save(value, connection))
+        rows.append([*row, pk_field.get_db_prep_value(pk, connection)])
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(statement, rows)

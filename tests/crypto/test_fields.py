@@ -8,7 +8,7 @@ from django.db.models import F, Value
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
-from livc.crypto.fields import Ciphertext, PlaintextWriteError
+from livc.crypto.fields import Ciphertext, PlaintextWriteError, update_per_row
 from livc.crypto.keyring import DecryptionError
 from tests.crypto import ENCRYPTED_COLUMNS, V1, copy_raw_column, raw_column, set_raw_column
 from tests.crypto_app.models import Secret
@@ -232,3 +232,31 @@ class TestRefusals:
         assert Secret.objects.filter(born__isnull=False).count() == 1
         assert Secret.objects.filter(extra=None).count() == 1
         assert Secret.objects.exclude(born=None).count() == 1
+
+
+class TestUpdatePerRow:
+    """`update_per_row`: one statement for many rows, each value encrypted for its own row."""
+
+    def test_each_row_gets_its_own_token_of_the_same_value_and_plain_fields_are_written(self):
+        first, second = make(), make(name="Tweede")
+        update_per_row(Secret, [first.pk, second.pk], note="", name="gewist", label="erased")
+        for secret in (first, second):
+            again = reload(secret)
+            assert (again.note, again.name, again.label) == ("", "gewist", "erased")
+        assert raw_column(first, "note") != raw_column(second, "note")
+
+    def test_the_tokens_are_bound_to_their_row(self):
+        first, second = make(), make()
+        update_per_row(Secret, [first.pk, second.pk], note="gewist")
+        copy_raw_column(first, second, "note")
+        with pytest.raises(DecryptionError):
+            reload(second).note  # noqa: B018
+
+    def test_rows_outside_the_keys_are_left_alone_and_no_keys_is_no_statement(
+        self, django_assert_num_queries
+    ):
+        kept = make()
+        update_per_row(Secret, [make().pk], note="")
+        assert reload(kept).note == VALUES["note"]
+        with django_assert_num_queries(0):
+            update_per_row(Secret, [], note="")

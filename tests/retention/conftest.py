@@ -120,12 +120,12 @@ class Purged:
         self.failed, self.locked_out = run.failed, run.locked_out
 
 
-def purge_on(clock, day: datetime.date) -> Purged:
+def purge_on(clock, day: datetime.date, *, batch: int = services.BATCH) -> Purged:
     """Move the clock to 3 a.m. on `day` and run the purge, collecting its records."""
     clock.move_to(at(day, hour=3), tick=False)
     assert timezone.localdate() == day
     records: list = []
-    return Purged(services.purge_expired(progress=records.append), records)
+    return Purged(services.purge_expired(progress=records.append, batch=batch), records)
 
 
 __all__ = [

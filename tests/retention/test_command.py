@@ -56,7 +56,7 @@ def test_it_fails_loudly_when_a_case_could_not_be_purged(clock, scenario, monkey
     def broken(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "case_purge", broken)
+    monkeypatch.setattr(services, "cases_purge", broken)
     with pytest.raises(CommandError, match="2 purges failed"):
         call_command("purge_expired")
     assert Case.objects.count() == 2

@@ -5,64 +5,94 @@ import datetime
 import pytest
 
 from cases.models import AgendaItem, Case, InformationItem, MinutesDocument, Referral, Seat, Subject
+from livc.audit.models import LogEntry
 from retention import services
 from retention.models import PurgeRecord
 from tests.retention.conftest import KEEP_UNTIL, purge_on
 
 pytestmark = pytest.mark.django_db
 
+DAY_AFTER = KEEP_UNTIL + datetime.timedelta(days=1)
+
 
 class Killed(BaseException):
     """What a kill -9 looks like from inside: nothing after it runs (not an Exception)."""
 
 
-def test_a_run_killed_halfway_leaves_no_half_deleted_case_and_a_rerun_finishes(clock, scenario, monkeypatch):
+def assert_whole(case: Case, scenario) -> None:
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert Subject.objects.filter(pk=case.subject_id).exists()
+    assert Referral.objects.filter(pk=case.referral_id).exists()
+    item = AgendaItem.objects.get(case=case)
+    assert item.removed_on is None and "MINUTEN-GEHEIM" in item.signals
+    if case == scenario["case_a"]:
+        assert Seat.objects.filter(case=case).exists() and InformationItem.objects.filter(case=case).exists()
+        assert LogEntry.objects.filter(object_pk=str(case.pk), scrubbed_at=None).exists()
+
+
+def kill_on_call(monkeypatch, number: int) -> None:
+    """Kill the run in the `number`th batch, after its deletes, before its commit."""
     calls = []
     finish = services._finish
 
-    def killed_on_the_second_case(*args, **kwargs):
+    def killed(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 2:  # the second case: its rows are deleted, the transaction not committed
+        if len(calls) == number:
             raise Killed
         return finish(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_finish", killed_on_the_second_case)
+    monkeypatch.setattr(services, "_finish", killed)
+
+
+def test_a_run_killed_in_the_second_case_leaves_it_whole_and_a_rerun_finishes(clock, scenario, monkeypatch):
+    kill_on_call(monkeypatch, 2)
     with pytest.raises(Killed):
-        purge_on(clock, KEEP_UNTIL + datetime.timedelta(days=1))
+        purge_on(clock, DAY_AFTER, batch=1)
 
     assert PurgeRecord.objects.count() == 1
     gone = PurgeRecord.objects.get().reference
     whole = Case.objects.get()
     assert whole.reference != gone
-    assert Subject.objects.filter(pk=whole.subject_id).exists()
-    assert Referral.objects.filter(pk=whole.referral_id).exists()
-    item = AgendaItem.objects.get(case=whole)
-    assert item.removed_on is None and "MINUTEN-GEHEIM" in item.signals
-    if whole == scenario["case_a"]:
-        assert (
-            Seat.objects.filter(case=whole).exists() and InformationItem.objects.filter(case=whole).exists()
-        )
+    assert_whole(whole, scenario)
     assert AgendaItem.objects.filter(case=None, removed_on__isnull=False).count() == 1
 
-    monkeypatch.setattr(services, "_finish", finish)
-    run = purge_on(clock, KEEP_UNTIL + datetime.timedelta(days=1))
+    monkeypatch.undo()
+    run = purge_on(clock, DAY_AFTER)
     assert [record.reference for record in run.records] == [whole.reference]
     assert not Case.objects.exists() and not Subject.objects.exists() and not MinutesDocument.objects.exists()
     assert PurgeRecord.objects.count() == 2
 
 
-def test_a_case_that_fails_is_left_whole_and_the_others_go_on(clock, scenario, monkeypatch, caplog):
+def test_a_run_killed_inside_a_batch_leaves_every_case_of_the_batch_whole(clock, scenario, monkeypatch):
+    kill_on_call(monkeypatch, 1)
+    with pytest.raises(Killed):
+        purge_on(clock, DAY_AFTER, batch=2)
+
+    assert not PurgeRecord.objects.exists()
+    for case in (scenario["case_a"], scenario["other_case"]):
+        assert_whole(case, scenario)
+    assert not AgendaItem.objects.filter(removed_on__isnull=False).exists()
+
+    monkeypatch.undo()
+    assert len(purge_on(clock, DAY_AFTER).records) == 2
+    assert not Case.objects.exists()
+
+
+def test_a_case_that_fails_is_left_whole_and_the_others_of_its_batch_go_on(
+    clock, scenario, monkeypatch, caplog
+):
     finish = services._finish
-    failing = scenario["case_a"].reference
+    failing = scenario["case_a"].pk
 
-    def fails_for_case_a(cell, kind, reference, *args, **kwargs):
-        if reference == failing:
+    def fails_with_case_a(due, removed):
+        if failing in due:
             raise RuntimeError("a protected row nobody expected")
-        return finish(cell, kind, reference, *args, **kwargs)
+        return finish(due, removed)
 
-    monkeypatch.setattr(services, "_finish", fails_for_case_a)
-    run = purge_on(clock, KEEP_UNTIL + datetime.timedelta(days=1))
+    monkeypatch.setattr(services, "_finish", fails_with_case_a)
+    run = purge_on(clock, DAY_AFTER, batch=2)
     assert [record.reference for record in run.records] == [scenario["other_case"].reference]
-    assert run.failed == [f"case {scenario['case_a'].pk}"]
-    assert Case.objects.get() == scenario["case_a"] and Seat.objects.filter(case=scenario["case_a"]).exists()
-    assert "left whole" in caplog.text
+    assert run.failed == [f"case {failing}"]
+    assert Case.objects.get() == scenario["case_a"]
+    assert_whole(scenario["case_a"], scenario)
+    assert "trying them one by one" in caplog.text and "left whole" in caplog.text

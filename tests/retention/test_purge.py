@@ -139,6 +139,19 @@ def test_a_case_no_longer_due_when_its_turn_comes_is_left_alone(clock, scenario)
     assert services.case_purge(case_id=scenario["case_a"].pk, today=KEEP_UNTIL + DAY) is None
 
 
+def test_in_one_batch_only_the_cases_still_due_go(clock, scenario):
+    clock.move_to(datetime.datetime(2027, 11, 21, 3), tick=False)
+    both = [scenario["case_a"].pk, scenario["other_case"].pk]
+    assert services.cases_purge(case_ids=both, today=KEEP_UNTIL) == []
+    records = services.cases_purge(case_ids=both, today=KEEP_UNTIL + DAY)
+    assert sorted(record.reference for record in records) == ["2026-0001", "2026-0002"]
+    assert not Case.objects.exists() and not Subject.objects.exists()
+    counts = {record.reference: record.counts for record in records}
+    assert counts["2026-0001"]["deleted"]["cases.Seat"] == 1
+    assert "cases.Seat" not in counts["2026-0002"]["deleted"]  # each record counts its own case
+    assert counts["2026-0002"]["deleted"]["cases.MinutesDocument"] == 1
+
+
 def test_a_not_retained_referral_goes_after_its_short_period(clock, not_retained):
     subject_id = not_retained.subject_id
     assert purge_on(clock, MEETING_DAY + datetime.timedelta(days=30)).records == []
