@@ -155,14 +155,19 @@ def meeting_list(*, member: Membership) -> QuerySet[Meeting]:
 
 def visible_items(*, member: Membership, meeting: Meeting) -> list[AgendaItem]:
     """The items a member may read: all for the core roles; otherwise topics, the actions
-    review and the items of cases at whose table they sit (rule 8)."""
+    review, the items of cases at whose table they sit (rule 8), and items erased under the
+    retention rule (they hold nothing but the date: the minutes keep their structure)."""
     items = list(meeting.items.select_related("case__subject").order_by("position"))
     if member.role in CELL_WIDE_CASE_ROLES:
         return items
     visible = set(
         case_visible_list(member=member).filter(agenda_items__meeting=meeting).values_list("pk", flat=True)
     )
-    return [item for item in items if item.kind != ItemKind.CASE or item.case_id in visible]
+    return [
+        item
+        for item in items
+        if item.kind != ItemKind.CASE or item.case_id in visible or item.removed_on is not None
+    ]
 
 
 def open_action_list(*, member: Membership, case: Case | None = None) -> QuerySet[Action]:

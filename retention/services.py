@@ -1,6 +1,6 @@
 """The purge (DESIGN.md rule 15): what expired goes, with everything that hangs off it.
 
-Cases are purged in batches (`BATCH`, 250), each batch in one transaction, so a crash leaves
+Cases are purged in batches (`BATCH`, 500), each batch in one transaction, so a crash leaves
 every case whole or gone, never half. Per batch:
 
 1. the cases are locked and their date re-checked (an extension may have been decided since
@@ -58,7 +58,7 @@ logger = logging.getLogger(__name__)
 
 # pg_try_advisory_lock key: "retention" in ASCII, fixed so that every process agrees.
 ADVISORY_LOCK_KEY = 0x726574656E74696F
-BATCH = 250  # cases (or referrals) per transaction
+BATCH = 500  # cases (or referrals) per transaction
 ERASED_ITEM_FIELDS = ("signals", "assessment", "agreements")  # what an agenda item said about the case
 
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from livc.accounts.models import User
 from livc.audit.events import EventKind, record_events
-from livc.audit.models import SCRUB_SETTING, AuditSettings, Breach, LogEntry
+from livc.audit.models import SCRUB_SETTING, SCRUBBABLE_FIELDS, AuditSettings, Breach, LogEntry
 from livc.audit.selectors import assert_dpo
 from livc.cells.models import Cell
 
@@ -51,37 +51,29 @@ def _content_type(model: type[models.Model] | str) -> ContentType:
     return ContentType.objects.get_for_model(model)
 
 
-SCRUB_CHUNK = 500
+SCRUB_CHUNK = 1000
 
 
 @transaction.atomic
 def _scrub(by_type: dict[ContentType, set[str]], *, actor: User | None) -> Counter[tuple[str, str]]:
     scrubbed: Counter[tuple[str, str]] = Counter()
     per_cell: dict[int | None, Counter[str]] = defaultdict(Counter)
-    now = timezone.now()
+    now = LogEntry._meta.get_field("scrubbed_at").get_db_prep_value(timezone.now(), connection)
     _allow_scrub(True)
     for content_type, object_pks in by_type.items():
         label = f"{content_type.app_label}.{content_type.model}"
         ordered = sorted(object_pks)
         for start in range(0, len(ordered), SCRUB_CHUNK):
             chunk = ordered[start : start + SCRUB_CHUNK]
-            entries = LogEntry.objects.filter(
-                content_type=content_type, object_pk__in=chunk, scrubbed_at=None
-            ).exclude(event=EventKind.ENTRIES_SCRUBBED)
-            found = entries.order_by().values_list("cell_id", "object_pk").annotate(number=Count("id"))
-            for cell_id, object_pk, number in found:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _scrub_statement(len(chunk)), [now, content_type.pk, *chunk, EventKind.ENTRIES_SCRUBBED]
+                )
+                found = Counter(cursor.fetchall())
+            for (cell_id, object_pk), number in found.items():
                 scrubbed[(label, object_pk)] += number
                 per_cell[cell_id]["entries"] += number
                 per_cell[cell_id]["objects"] += 1
-            if found:
-                entries.update(
-                    object_repr="",
-                    changes_text="",
-                    changes=None,
-                    serialized_data=None,
-                    additional_data=None,
-                    scrubbed_at=now,
-                )
     _allow_scrub(False)
     cells = Cell.objects.in_bulk([cell_id for cell_id in per_cell if cell_id is not None])
     record_events(
@@ -94,6 +86,33 @@ def _scrub(by_type: dict[ContentType, set[str]], *, actor: User | None) -> Count
         for cell_id, numbers in sorted(per_cell.items(), key=lambda item: item[0] or 0)
     )
     return scrubbed
+
+
+# What each scrubbable column becomes: text columns empty, JSON columns SQL NULL.
+_BLANK = {
+    "object_repr": "''",
+    "changes_text": "''",
+    "changes": "NULL",
+    "serialized_data": "NULL",
+    "additional_data": "NULL",
+}
+
+
+def _scrub_statement(count: int) -> str:
+    """Blank the entries about `count` objects of one type and return (cell, object) of each.
+
+    One statement (UPDATE ... RETURNING, PostgreSQL and SQLite 3.35+) where the ORM needs two
+    (a count, then the update): the scrub handles tens of thousands of entries per purge.
+    """
+    quote = connection.ops.quote_name
+    blank = ", ".join(f"{quote(name)} = {_BLANK[name]}" for name in SCRUBBABLE_FIELDS)
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        f"UPDATE {quote(LogEntry._meta.db_table)} SET {blank}, {quote('scrubbed_at')} = %s "  # noqa: S608
+        f"WHERE {quote('content_type_id')} = %s AND {quote('object_pk')} IN ({placeholders}) "
+        f"AND {quote('scrubbed_at')} IS NULL AND {quote('event')} <> %s "
+        f"RETURNING {quote('cell_id')}, {quote('object_pk')}"
+    )
 
 
 def _allow_scrub(on: bool) -> None:

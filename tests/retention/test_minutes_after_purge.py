@@ -40,3 +40,29 @@ def test_another_recipients_pdf_says_the_same(clock, scenario, cast):
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert text.count(REMOVED) == 2 and "3. Jaarplanning" in text
     assert "MINUTEN-GEHEIM" not in text and "Persoon Eik" not in text and "Mira Maes" in text
+
+
+def test_a_participant_sees_the_removed_lines_too_and_nothing_else_new(clock, scenario, cast, as_user):
+    url = reverse("meetings:minutes", kwargs={"cell_slug": "alfa", "pk": scenario["meeting"].pk})
+    before = as_user(cast.bob).get(url).content.decode()
+    assert "MINUTEN-GEHEIM" in before and REMOVED not in before  # bob sits at case_a's table only
+    purge_on(clock, KEEP_UNTIL + datetime.timedelta(days=1))
+    content = as_user(cast.bob).get(url).content.decode()
+    assert "1. <em>" + REMOVED in content and "2. <em>" + REMOVED in content
+    assert "MINUTEN-GEHEIM" not in content and "Persoon Eik" not in content
+
+
+def test_a_pdf_rendered_while_the_purge_deleted_its_document_is_not_stored(scenario, cast, monkeypatch):
+    from cases import minutes_pdf
+
+    document = MinutesDocument.objects.get(meeting=scenario["meeting"], recipient=cast.mayor)
+    render = minutes_pdf.render_minutes
+
+    def purged_during_rendering(meeting, member):
+        pdf = render(meeting, member)  # still with the text: the purge had not run yet
+        MinutesDocument.objects.filter(pk=document.pk).delete()  # the purge, meanwhile
+        return pdf
+
+    monkeypatch.setattr(minutes_pdf, "render_minutes", purged_during_rendering)
+    assert document_fill(document) is None
+    assert not MinutesDocument.objects.filter(pk=document.pk).exists()
