@@ -58,7 +58,7 @@ class RetentionSettings(models.Model):
 
 class PurgeKind(models.TextChoices):
     CASE = "case", _("Case")
-    REFERRAL = "referral", _("Referral not retained")
+    REFERRAL = "referral", _("Referral not retained or redirected")
 
 
 class PurgeRecord(models.Model):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 ONE_YEAR = 1
@@ -86,8 +86,16 @@ class Retention:
                 "the decision of %(decided)s asked for %(asked)s; capped at five years after the "
                 "last discussion (%(since)s), the legal maximum"
             ),
-            Basis.NOT_RETAINED: gettext("%(days)s days after the referral was not retained on %(since)s"),
-            Basis.REDIRECTED: gettext("%(days)s days after the referral was redirected on %(since)s"),
+            Basis.NOT_RETAINED: ngettext(
+                "%(days)s day after the referral was not retained on %(since)s",
+                "%(days)s days after the referral was not retained on %(since)s",
+                self.days or 0,
+            ),
+            Basis.REDIRECTED: ngettext(
+                "%(days)s day after the referral was redirected on %(since)s",
+                "%(days)s days after the referral was redirected on %(since)s",
+                self.days or 0,
+            ),
         }
         return texts[self.basis] % {
             "since": _long(self.since),

@@ -45,6 +45,8 @@ class Action(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
         ordering = ["due_on", "created_at"]
         indexes = [models.Index(fields=["cell", "status", "due_on"], name="action_cell_status_due")]
 

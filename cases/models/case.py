@@ -57,6 +57,8 @@ class CaseSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
         constraints = [models.UniqueConstraint(fields=["cell", "year"], name="case_sequence_per_cell_year")]
 
     def __str__(self) -> str:
@@ -75,6 +77,8 @@ class Seat(models.Model):
     seated_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
         constraints = [
             models.UniqueConstraint(fields=["case", "participant"], name="one_seat_per_participant")
         ]
@@ -92,6 +96,10 @@ class CaseInvitation(models.Model):
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="case_link")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="invitations")
+
+    class Meta:
+        verbose_name = _("case invitation")
+        verbose_name_plural = _("case invitations")
 
     def __str__(self) -> str:
         return f"CaseInvitation {self.pk}"

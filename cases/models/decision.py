@@ -53,6 +53,8 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["recorded_at"]
 
     def __str__(self) -> str:
@@ -72,6 +74,8 @@ class Agreement(models.Model):
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         constraints = [models.UniqueConstraint(fields=["decision", "participant"], name="one_agreement_each")]
 
     def __str__(self) -> str:

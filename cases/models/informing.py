@@ -32,6 +32,8 @@ class InformingEntry(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("informing register entry")
+        verbose_name_plural = _("informing register entries")
         ordering = ["-recorded_at"]
 
     def __str__(self) -> str:

@@ -62,6 +62,8 @@ class InformationItem(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("information item")
+        verbose_name_plural = _("information items")
         ordering = ["shared_on", "created_at"]
         indexes = [models.Index(fields=["case", "withdrawn_at"], name="item_case_withdrawn")]
 

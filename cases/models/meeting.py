@@ -97,6 +97,8 @@ class AgendaItem(models.Model):
     removed_on = models.DateField(null=True, blank=True)  # erased under the retention rule
 
     class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position"]
         constraints = [
             models.CheckConstraint(
@@ -137,6 +139,8 @@ class Attendance(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "participant"], name="one_attendance_per_meeting"),
         ]
@@ -162,6 +166,8 @@ class Addendum(models.Model):
     )
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -186,6 +192,8 @@ class MinutesDocument(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("minutes PDF")
+        verbose_name_plural = _("minutes PDFs")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "recipient"], name="one_document_per_recipient")
         ]

@@ -71,6 +71,8 @@ class IdentityRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("identity request")
+        verbose_name_plural = _("identity requests")
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
@@ -102,6 +104,8 @@ class Relation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
         ordering = ["created_at"]
 
     def __str__(self) -> str:

@@ -124,3 +124,12 @@ def test_a_not_retained_referral_is_kept_its_short_period():
 def test_a_referral_awaiting_qualification_or_retained_has_no_date_of_its_own():
     assert referral_retention(status="submitted", qualified_on=None, keep_days=30) is None
     assert referral_retention(status="retained", qualified_on=D(2026, 1, 1), keep_days=30) is None
+
+
+def test_a_referrals_explanation_counts_its_days_in_the_right_number():
+    one = referral_retention(status="not_retained", qualified_on=D(2026, 11, 20), keep_days=1)
+    assert (
+        one is not None and one.explanation == "1 day after the referral was not retained on 20 November 2026"
+    )
+    many = referral_retention(status="redirected", qualified_on=D(2026, 11, 20), keep_days=7)
+    assert many is not None and many.explanation.startswith("7 days after the referral was redirected")
