@@ -1,4 +1,5 @@
-"""Extra panels on the case page, contributed by apps above `cases` (e.g. retention).
+"""Extra panels on every case page (in its header), contributed by apps above `cases` (e.g.
+retention); rendered by `{% case_panels case %}`.
 
 An app registers a function `(case) -> CasePanel | None` in its `AppConfig.ready()`, so that
 `cases` need not import it. Panels hold no personal data beyond what the case page shows.

@@ -16,7 +16,6 @@ from cases import selectors, workflow
 from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager, require_no_dpo
 from cases.forms import ReviewForm, StatusForm
 from cases.models import Case, CaseStatus, IdentityRequest
-from cases.panels import panels_for
 from cases.services import cases as case_services
 from livc.audit.access import record_access, shows_personal_data
 from livc.cells.models import Role
@@ -74,7 +73,6 @@ def case_detail(request: CellRequest, pk: str) -> HttpResponse:
         "manager": manager,
         "next_statuses": [(s, CaseStatus(s).label) for s in workflow.allowed_next(case.status)],
         "review_form": ReviewForm(initial={"review_on": case.review_on}),
-        "panels": panels_for(case),
     }
     record_access(request, case)
     return render(request, "cases/detail.html", context)

@@ -58,6 +58,8 @@ def test_a_meeting_is_chaired_finalised_and_a_participant_gets_only_their_case(l
         expect(page.get_by_text(f"Attendance of {name} saved.")).to_be_visible()
 
     page.get_by_role("link", name="Chair the meeting").click()
+    expect(page.get_by_role("heading", level=2, name="2026-0001 — Persoon Eik")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx has set up the autosave
     page.get_by_label("Signals:", exact=True).fill("EIK-NOTULEN: signalen besproken.")
     # Saved by itself 1.5 s after the last keystroke, without pressing Save.
     expect(page.locator("#minutes-status")).to_have_text("Saved.", timeout=15_000)
@@ -74,6 +76,9 @@ def test_a_meeting_is_chaired_finalised_and_a_participant_gets_only_their_case(l
     expect(page.get_by_text("Feedback to the Local Taskforce — Valid")).to_be_visible()
 
     page.get_by_role("link", name="Persoon Beuk").click()
+    # The next item's page, not the one still on screen while it loads (both have "Signals:").
+    expect(page.get_by_role("heading", level=2, name="2026-0002 — Persoon Beuk")).to_be_visible()
+    page.wait_for_load_state("load")
     page.get_by_label("Signals:", exact=True).fill("BEUK-NOTULEN: niet voor Bob.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved.")).to_be_visible()

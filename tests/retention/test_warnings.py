@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 WARNED = KEEP_UNTIL - datetime.timedelta(days=10)
 
 
-def test_every_case_page_shows_the_date_and_the_basis(clock, scenario, cast, as_user):
-    url = reverse("cases:detail", kwargs={"cell_slug": "alfa", "pk": scenario["case_a"].pk})
-    content = as_user(cast.bob).get(url).content.decode()
+@pytest.mark.parametrize("page", ["cases:detail", "cases:table", "cases:informing"])
+def test_every_case_page_shows_the_date_and_the_basis(clock, scenario, cast, as_user, page):
+    url = reverse(page, kwargs={"cell_slug": "alfa", "pk": scenario["case_a"].pk})
+    content = as_user(cast.alice).get(url).content.decode()
     assert (
         "Personal data kept until 20 November 2027 (one year after the last discussion, on 20 November 2026)."
         in content
