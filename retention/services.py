@@ -66,7 +66,7 @@ ERASED_ITEM_FIELDS = ("signals", "assessment", "agreements")  # what an agenda i
 
 
 @dataclass(frozen=True)
-class Due:
+class Expired:
     """One case or referral that goes in this batch."""
 
     pk: uuid.UUID
@@ -82,7 +82,7 @@ def cases_purge(*, case_ids: Sequence[uuid.UUID], today: datetime.date) -> list[
         locked = Case.objects.select_for_update(of=("self",)).select_related("cell")
         cases = list(locked.filter(pk__in=case_ids).order_by("pk"))
         extensions = selectors.extensions_by_case(case.pk for case in cases)
-        due: dict[uuid.UUID, Due] = {}
+        due: dict[uuid.UUID, Expired] = {}
         for case in cases:
             retention = selectors.retention_of_case(
                 opened_at=case.opened_at,
@@ -90,7 +90,7 @@ def cases_purge(*, case_ids: Sequence[uuid.UUID], today: datetime.date) -> list[
                 extensions=extensions.get(case.pk, []),
             )
             if retention.expired(today):  # not, if an extension was decided since the run started
-                due[case.pk] = Due(case.pk, case.cell, PurgeKind.CASE, case.reference, retention)
+                due[case.pk] = Expired(case.pk, case.cell, PurgeKind.CASE, case.reference, retention)
         if not due:
             return []
         cases = [case for case in cases if case.pk in due]
@@ -117,13 +117,13 @@ def referrals_purge(*, referral_ids: Sequence[uuid.UUID], today: datetime.date) 
             locked.filter(pk__in=referral_ids, status__in=selectors.PURGED_REFERRAL_STATUSES).order_by("pk")
         )
         own, default = selectors.not_retained_days_by_cell({referral.cell_id for referral in referrals})
-        due: dict[uuid.UUID, Due] = {}
+        due: dict[uuid.UUID, Expired] = {}
         for referral in referrals:
             retention = selectors.referral_retention_get(
                 referral=referral, keep_days=own.get(referral.cell_id, default)
             )
             if retention is not None and retention.expired(today):
-                due[referral.pk] = Due(referral.pk, referral.cell, PurgeKind.REFERRAL, "", retention)
+                due[referral.pk] = Expired(referral.pk, referral.cell, PurgeKind.REFERRAL, "", retention)
         if not due:
             return []
         removed = cascade.Removed()
@@ -154,7 +154,7 @@ def _erase_minutes(case_ids: list[uuid.UUID], today: datetime.date, removed: cas
     cascade.delete_rows(MinutesDocument, removed.add(MinutesDocument, rows))
 
 
-def _finish(due: dict[uuid.UUID, Due], removed: cascade.Removed) -> list[PurgeRecord]:
+def _finish(due: dict[uuid.UUID, Expired], removed: cascade.Removed) -> list[PurgeRecord]:
     """Scrub the audit entries of everything deleted or erased; write the records and events."""
     scrubbed: Counter[Hashable] = Counter()
     for key, number in scrub_entries_for_objects(removed.objects).items():
