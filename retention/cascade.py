@@ -42,22 +42,26 @@ class Plan:
 
 @functools.cache
 def plan(root: type[models.Model]) -> Plan:
-    """The cascade of `root`'s delete, read from the models' `on_delete` rules."""
+    """The cascade of `root`'s delete, read from the models' `on_delete` rules.
+
+    A model that cascades to itself (a reply to a reply) is followed one level down only, so
+    the walk ends; deeper chains of such rows are refused by the database, like any rule not
+    followed here.
+    """
     deletes: list[Step] = []
     set_null: list[Step] = []
-    frontier: list[tuple[type[models.Model], str]] = [(root, "")]
+    frontier: list[tuple[type[models.Model], str, tuple[type[models.Model], ...]]] = [(root, "", (root,))]
     while frontier:
-        parent, parent_path = frontier.pop(0)
+        parent, parent_path, above = frontier.pop(0)
         for candidate in get_candidate_relations_to_delete(parent._meta):
             relation = cast(models.ForeignObjectRel, candidate)
             name = relation.field.name
             path = f"{name}__{parent_path}" if parent_path else name
             step = Step(model=relation.related_model, field=name, path=path)
             if relation.on_delete is CASCADE:
-                if any(seen.model is step.model and seen.path == path for seen in deletes):
-                    continue
                 deletes.append(step)
-                frontier.append((step.model, path))
+                if step.model not in above:
+                    frontier.append((step.model, path, (*above, step.model)))
             elif relation.on_delete is SET_NULL:
                 set_null.append(step)
     return Plan(deletes=tuple(reversed(deletes)), set_null=tuple(set_null))

@@ -34,7 +34,7 @@ def scrub_entries_for_objects(
     trigger allows exactly this, and only inside this function's transaction. The hash chain
     stays verifiable (see `livc.audit.chain`).
 
-    One UPDATE per object type (per 500 objects), however many objects: the purge hands over
+    One UPDATE per object type (per `SCRUB_CHUNK` objects), however many objects: the purge hands over
     the thousands of rows of a batch of cases at once. The scrub itself is logged as one event
     in each cell concerned, with the number of objects and entries. Returns the number of
     entries scrubbed per ("app_label.model", primary key); a second call finds none left.

@@ -1,7 +1,9 @@
 """The purge's set-based cascade follows the models' own delete rules."""
 
+from django.db import models
 from django.db.models import CASCADE, SET_NULL
 from django.db.models.deletion import get_candidate_relations_to_delete
+from django.test.utils import isolate_apps
 
 from cases.models import (
     Action,
@@ -59,3 +61,19 @@ def test_every_model_pointing_at_what_the_purge_deletes_says_cascade_or_set_null
             if relation.related_model in deleted:
                 continue  # deleted in the same purge, in order
             assert relation.on_delete in (CASCADE, SET_NULL), f"{relation.related_model} -> {model}"
+
+
+@isolate_apps("tests.crypto_app")
+def test_a_model_that_cascades_to_itself_ends_the_walk():
+    class Thread(models.Model):  # noqa: DJ008
+        class Meta:
+            app_label = "crypto_app"
+
+    class Post(models.Model):  # noqa: DJ008
+        thread = models.ForeignKey(Thread, on_delete=models.CASCADE)
+        reply_to = models.ForeignKey("self", null=True, on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = "crypto_app"
+
+    assert steps(Thread) == {(Post, "thread"), (Post, "reply_to__thread")}
