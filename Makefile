@@ -33,12 +33,13 @@ run: $(STAMP) ## Migrate the embedded SQLite database, seed demo data, serve on 
 test: $(STAMP) ## Run the whole test suite (on PostgreSQL when DATABASE_URL says so)
 	$(BIN)/pytest
 
-lint: $(STAMP) ## ruff: lint and format check
+lint: $(STAMP) ## ruff (lint and format check), import-linter (apps depend downward only)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP) ## mypy with django-stubs
-	$(BIN)/mypy livc participants cases retention manage.py
+	$(BIN)/mypy livc participants cases meetings retention dpo bench manage.py
 
 migrations-check: $(STAMP) ## Fail if a model change has no migration
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=livc.settings.test $(BIN)/python manage.py makemigrations --check --dry-run

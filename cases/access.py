@@ -2,7 +2,7 @@
 
 A case of another cell, or one whose table the user does not sit at, is a 404; the member
 who may read a case but not change it gets 403 on a write. Before any case content, a member
-must have acknowledged the secrecy of the table under the rules in force (DESIGN.md rule 6).
+must have acknowledged the secrecy of the table under the rules in force (docs/rules.md, rule 6).
 """
 
 from urllib.parse import urlencode
@@ -12,8 +12,8 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from cases.models import AgendaItem, Attendance, Case, Meeting, MeetingStatus, Referral
-from cases.selectors import case_visible_list, meeting_list, referral_visible, visible_items
+from cases.models import Case, Referral
+from cases.selectors import case_visible_list, referral_visible
 from livc.cells.models import Role
 from livc.http import CellRequest
 from participants.selectors import request_has_acknowledged
@@ -43,25 +43,3 @@ def acknowledgement_redirect(request: CellRequest) -> HttpResponse | None:
         return None
     url = reverse("participants:acknowledge", kwargs={"cell_slug": request.cell.slug})
     return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
-
-
-def get_meeting_for_user(request: CellRequest, pk: object) -> Meeting:
-    """A meeting of the member's cell; none for the DPO (it holds case content)."""
-    return get_object_or_404(meeting_list(member=request.membership), pk=pk)
-
-
-def get_item_for_user(request: CellRequest, meeting: Meeting, item_pk: object) -> AgendaItem:
-    """An agenda item the member may read (rule 8); any other is a 404."""
-    for item in visible_items(member=request.membership, meeting=meeting):
-        if str(item.pk) == str(item_pk):
-            return item
-    raise Http404("No such item.")
-
-
-def meeting_acknowledged(request: CellRequest, meeting: Meeting) -> bool:
-    """During a meeting, case content waits for the secrecy acknowledgement of that meeting."""
-    if meeting.status != MeetingStatus.IN_PROGRESS:
-        return True
-    return Attendance.objects.filter(
-        meeting=meeting, participant__membership=request.membership, acknowledged_at__isnull=False
-    ).exists()

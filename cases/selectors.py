@@ -1,6 +1,6 @@
 """Reads of the cases app, scoped to a cell and the requesting member.
 
-Who sees which case is decided here and only here (DESIGN.md rule 8): mayor, coordinator and
+Who sees which case is decided here and only here (docs/rules.md, rule 8): mayor, coordinator and
 information officer see every case of their cell; a participant sees the cases whose table
 they sit at (a django-guardian object permission, granted by seating); the DPO sees none.
 """
@@ -12,17 +12,11 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from cases.models import (
-    Action,
-    ActionStatus,
-    AgendaItem,
     Case,
     CaseStatus,
     IdentityRequest,
     InformationItem,
     InformingEntry,
-    ItemKind,
-    Meeting,
-    MeetingStatus,
     Referral,
     ReferralStatus,
     Seat,
@@ -142,67 +136,3 @@ def identity_requests_pending(*, member: Membership) -> QuerySet[IdentityRequest
     return IdentityRequest.objects.filter(
         cell=member.cell, status=IdentityRequest.Status.PENDING
     ).select_related("subject", "requested_by")
-
-
-# --- Meetings ------------------------------------------------------------------------------------
-
-
-def meeting_list(*, member: Membership) -> QuerySet[Meeting]:
-    if member.role == Role.DPO:
-        return Meeting.objects.none()
-    return Meeting.objects.filter(cell=member.cell).select_related("rules").order_by("-starts_at")
-
-
-def visible_items(*, member: Membership, meeting: Meeting) -> list[AgendaItem]:
-    """The items a member may read: all for the core roles; otherwise topics, the actions
-    review, the items of cases at whose table they sit (rule 8), and items erased under the
-    retention rule (they hold nothing but the date: the minutes keep their structure)."""
-    items = list(meeting.items.select_related("case__subject").order_by("position"))
-    if member.role in CELL_WIDE_CASE_ROLES:
-        return items
-    visible = set(
-        case_visible_list(member=member).filter(agenda_items__meeting=meeting).values_list("pk", flat=True)
-    )
-    return [
-        item
-        for item in items
-        if item.kind != ItemKind.CASE or item.case_id in visible or item.removed_on is not None
-    ]
-
-
-def open_action_list(*, member: Membership, case: Case | None = None) -> QuerySet[Action]:
-    """Open actions of the cases the member may see, overdue first."""
-    actions = Action.objects.filter(
-        cell=member.cell, status=ActionStatus.OPEN, case__in=case_visible_list(member=member)
-    )
-    if case is not None:
-        actions = actions.filter(case=case)
-    return actions.select_related("case__subject", "owner__membership__user", "organisation").order_by(
-        "due_on"
-    )
-
-
-def overdue_action_count(*, member: Membership) -> int:
-    """Overdue actions for the dashboard: all of the cell for the coordinator, one's own otherwise."""
-    overdue = Action.objects.filter(
-        cell=member.cell, status=ActionStatus.OPEN, due_on__lt=timezone.localdate()
-    )
-    if member.role == Role.COORDINATOR:
-        return overdue.count()
-    return overdue.filter(owner__membership=member).count()
-
-
-def agenda_candidates(*, member: Membership, meeting: Meeting) -> list[tuple[Case, bool]]:
-    """Open cases not yet on the agenda, each with whether it is new since the last meeting."""
-    last = (
-        Meeting.objects.filter(cell=member.cell, status=MeetingStatus.FINALISED)
-        .exclude(pk=meeting.pk)
-        .first()
-    )
-    cases = (
-        Case.objects.filter(cell=member.cell, status__in=[CaseStatus.OPEN, CaseStatus.FOLLOW_UP])
-        .exclude(agenda_items__meeting=meeting)
-        .select_related("subject")
-        .order_by("reference")
-    )
-    return [(case, last is None or case.opened_at > last.starts_at) for case in cases]

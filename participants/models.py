@@ -1,6 +1,6 @@
 """Who sits at the table, how they got there, and the rules they sit under.
 
-DESIGN.md rules 1-6: the mayor approves every invitation; security actors other than the
+docs/rules.md, rules 1-6: the mayor approves every invitation; security actors other than the
 local police and lawyers involved in a case never sit at the table; an invitee may decline
 (a professional with a written motivation); the cell works under an approved, versioned
 rules of procedure; every member acknowledges the secrecy of the table (art. 458ter Sw.).
@@ -29,7 +29,7 @@ class OrganisationType(models.TextChoices):
     CLUB = "club", _("Sports or leisure club")
     LOCAL_POLICE = "local_police", _("Local police")
     OTHER = "other", _("Other")
-    # May be recorded, never invited (DESIGN.md rule 4).
+    # May be recorded, never invited (docs/rules.md, rule 4).
     FEDERAL_POLICE = "federal_police", _("Federal police")
     STATE_SECURITY = "state_security", _("State Security (VSSE)")
     ADIV = "adiv", _("General Intelligence and Security Service (ADIV/SGRS)")

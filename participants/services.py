@@ -1,4 +1,5 @@
-"""Writes: organisations, invitations and their workflow, participants, rules, acknowledgements.
+"""Writes: organisations, invitations and their workflow, participants. (The rules of procedure
+and the acknowledgement of the secrecy of the table: `participants/rules.py`.)
 
 Each service takes the acting member's `Membership` (its role decides what is allowed),
 checks the rule it implements, writes in one transaction and records the step.
@@ -11,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +19,6 @@ from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Role
 from participants import workflow
 from participants.models import (
-    CONFIDENTIALITY_STATEMENT_VERSION,
-    ConfidentialityAcknowledgement,
     Invitation,
     InvitationEvent,
     InvitationScope,
@@ -28,23 +26,12 @@ from participants.models import (
     Organisation,
     Participant,
     ParticipantKind,
-    RulesOfProcedure,
-    RulesStatus,
 )
+from participants.rules import acknowledgement_record
+from participants.signals import invitation_accepted, participant_revoked
 from participants.tokens import new_nonce
 
-# Sent when an invitation is accepted, inside its transaction, with `invitation` and
-# `membership`: the cases app seats an ad hoc invitee at their case's table.
-invitation_accepted = Signal()
-# Sent inside the revoking transaction, with `participant`: the cases app clears their seats.
-participant_revoked = Signal()
-
 Event = InvitationEvent.Action
-
-
-def _require_role(member: Membership, *roles: str) -> None:
-    if member.role not in roles:
-        raise PermissionDenied(_("Your role in this cell does not allow this."))
 
 
 def _actor_kind(member: Membership) -> str:
@@ -76,7 +63,7 @@ def _move(invitation: Invitation, new: str, actor_kind: str) -> None:
 def organisation_save(
     *, member: Membership, name: str, type: str, organisation: Organisation | None = None
 ) -> Organisation:
-    _require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     organisation = organisation or Organisation(cell=member.cell)
     if organisation.cell_id != member.cell_id:
         raise PermissionDenied
@@ -121,7 +108,7 @@ def _validate_invitation(cell: Cell, data: InvitationData) -> None:
 def invitation_save_draft(
     *, member: Membership, data: InvitationData, invitation: Invitation | None = None
 ) -> Invitation:
-    _require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     _validate_invitation(member.cell, data)
     if invitation is None:
         invitation = Invitation(cell=member.cell, proposed_by=member.user)
@@ -368,7 +355,7 @@ def participant_update(
     is_fixed_representative: bool,
     substitute: Participant | None,
 ) -> Participant:
-    _require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     participant = Participant.objects.select_for_update().get(pk=participant.pk, cell=member.cell)
     if is_fixed_representative and not participant.is_fixed_representative:
         other = (
@@ -391,7 +378,7 @@ def participant_update(
 @transaction.atomic
 def participant_revoke(*, member: Membership, participant: Participant, reason: str = "") -> Participant:
     """End a participant's access at once: the membership is deactivated, the seat profile kept."""
-    _require_role(member, Role.COORDINATOR, Role.MAYOR)
+    member.require_role(Role.COORDINATOR, Role.MAYOR)
     participant = (
         Participant.objects.select_for_update()
         .select_related("membership")
@@ -411,53 +398,3 @@ def participant_revoke(*, member: Membership, participant: Participant, reason: 
     for invitation in Invitation.objects.filter(membership=target, status=InvitationStatus.ACCEPTED):
         _record(invitation, Event.REVOKED, member.user, reason.strip())
     return participant
-
-
-# --- Rules of procedure and acknowledgement ------------------------------------------------------
-
-
-@transaction.atomic
-def rules_draft_save(
-    *, member: Membership, text: str, draft: RulesOfProcedure | None = None
-) -> RulesOfProcedure:
-    _require_role(member, Role.COORDINATOR)
-    if not text.strip():
-        raise ValidationError({"text": _("The rules of procedure cannot be empty.")})
-    Cell.objects.select_for_update().get(pk=member.cell_id)  # one draft at a time
-    if draft is None:
-        draft = RulesOfProcedure.objects.filter(cell=member.cell, status=RulesStatus.DRAFT).first()
-    if draft is None:
-        last = RulesOfProcedure.objects.filter(cell=member.cell).order_by("-version").first()
-        draft = RulesOfProcedure(
-            cell=member.cell, version=(last.version + 1) if last else 1, drafted_by=member.user
-        )
-    elif draft.cell_id != member.cell_id or draft.status != RulesStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be changed; an approved version stays as it was."))
-    draft.text = text.strip()
-    draft.full_clean()
-    draft.save()
-    return draft
-
-
-@transaction.atomic
-def rules_approve(*, member: Membership, rules: RulesOfProcedure) -> RulesOfProcedure:
-    """A mayor puts a draft in force; the version in force until now is superseded."""
-    _require_role(member, Role.MAYOR)
-    Cell.objects.select_for_update().get(pk=member.cell_id)
-    rules = RulesOfProcedure.objects.get(pk=rules.pk, cell=member.cell)
-    if rules.status != RulesStatus.DRAFT:
-        raise ValidationError(_("This version is not a draft."))
-    RulesOfProcedure.objects.filter(cell=member.cell, status=RulesStatus.IN_FORCE).update(
-        status=RulesStatus.SUPERSEDED
-    )
-    rules.status, rules.approved_by, rules.approved_at = RulesStatus.IN_FORCE, member.user, timezone.now()
-    rules.save()
-    return rules
-
-
-@transaction.atomic
-def acknowledgement_record(*, cell: Cell, user: User) -> ConfidentialityAcknowledgement:
-    rules = RulesOfProcedure.objects.filter(cell=cell, status=RulesStatus.IN_FORCE).first()
-    return ConfidentialityAcknowledgement.objects.create(
-        cell=cell, user=user, rules=rules, statement_version=CONFIDENTIALITY_STATEMENT_VERSION
-    )

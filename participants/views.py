@@ -17,6 +17,7 @@ from livc.cells.access import require_role
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from participants import rules as rules_services
 from participants import selectors, services
 from participants.forms import (
     AcknowledgeForm,
@@ -306,7 +307,9 @@ def rules_edit(request: CellRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.rules_draft_save(member=request.membership, text=form.cleaned_data["text"], draft=draft)
+            rules_services.rules_draft_save(
+                member=request.membership, text=form.cleaned_data["text"], draft=draft
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -320,7 +323,7 @@ def rules_approve(request: CellRequest, pk: int) -> HttpResponse:
     require_role(request, MAYOR)
     rules = get_object_or_404(RulesOfProcedure, pk=pk, cell=request.cell)
     try:
-        services.rules_approve(member=request.membership, rules=rules)
+        rules_services.rules_approve(member=request.membership, rules=rules)
     except (ValidationError, PermissionDenied) as error:
         _refused(request, error)
     else:
@@ -333,7 +336,7 @@ def acknowledge(request: CellRequest) -> HttpResponse:
     """The secrecy of the table (art. 458ter Sw.), accepted before any case content."""
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.acknowledgement_record(cell=request.cell, user=request.user)
+        rules_services.acknowledgement_record(cell=request.cell, user=request.user)
         messages.success(request, _("Thank you. Your acknowledgement has been recorded."))
         return redirect(_safe_next(request))
     context = {

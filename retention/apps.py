@@ -22,5 +22,4 @@ class RetentionConfig(AppConfig):
         checks.register(retention_defaults)
         panels.register(retention_panel)
         notices.register(upcoming_purges)
-        register(NavItem("retention:upcoming", _("Retention"), frozenset({Role.COORDINATOR})))
-        register(NavItem("retention:report", _("Retention"), frozenset({Role.DPO})))
+        register(NavItem("retention:upcoming", _("Retention"), frozenset({Role.COORDINATOR}), position=40))

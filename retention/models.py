@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from livc.cells.models import Cell
 from retention.policy import Basis
 
-# A not-retained referral is kept "only briefly" (DESIGN.md rule 7): half a year at most.
+# A not-retained referral is kept "only briefly" (docs/rules.md, rule 7): half a year at most.
 MAX_NOT_RETAINED_DAYS = 180
 MAX_WARNING_DAYS = 90
 

@@ -1,4 +1,4 @@
-"""The retention clock (DESIGN.md rule 15): until when the personal data of a case or a referral
+"""The retention clock (docs/rules.md, rule 15): until when the personal data of a case or a referral
 may be kept, and why. Pure functions of dates: no database, no clock.
 
 A case's data is kept until one year after the last meeting that discussed it (after the day

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Case, Decision, DecisionKind, DecisionStatus, Referral, ReferralStatus
+from cases.models import Case, Referral, ReferralStatus
 from livc.cells.models import Cell
+from meetings.models import Decision, DecisionKind, DecisionStatus
 from retention.models import PurgeKind, PurgeRecord, RetentionSettings
 from retention.policy import Extension, Retention, case_retention, referral_retention
 

@@ -1,4 +1,4 @@
-"""The purge (DESIGN.md rule 15): what expired goes, with everything that hangs off it.
+"""The purge (docs/rules.md, rule 15): what expired goes, with everything that hangs off it.
 
 Cases are purged in batches (`BATCH`, 500), each batch in one transaction, so a crash leaves
 every case whole or gone, never half. Per batch:
@@ -45,11 +45,12 @@ from auditlog.context import disable_auditlog
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.models import Addendum, AgendaItem, Case, MinutesDocument, Referral, Subject
+from cases.models import Case, Referral, Subject
 from livc.audit.events import EventKind, record_events
 from livc.audit.services import scrub_entries_for_objects
 from livc.cells.models import Cell
 from livc.crypto.fields import update_per_row
+from meetings.models import Addendum, AgendaItem, MinutesDocument
 from retention import cascade, selectors
 from retention.models import PurgeKind, PurgeRecord, RetentionSettings
 from retention.policy import Retention

@@ -9,6 +9,4 @@ app_name = "retention"
 urlpatterns = [
     path("retention/", views.upcoming, name="upcoming"),
     path("retention/settings/", views.retention_settings, name="settings"),
-    path("retention/purges/", views.records, name="records"),
-    path("retention/report/", views.report, name="report"),
 ]

@@ -1,9 +1,9 @@
-"""Retention pages: the coordinator's upcoming purges and the cell's periods; the DPO's purge
-records and monthly report. None shows personal data (references, dates and counts only)."""
+"""Retention pages of the coordinator: upcoming purges and the cell's periods. None shows
+personal data (references, dates and counts only). The DPO's purge records and monthly
+report are pages of the DPO console (`dpo/views/retention.py`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,9 +14,7 @@ from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 from retention import selectors, services
-from retention.forms import MonthForm, RetentionSettingsForm, YearForm
-
-PAGE_SIZE = 50
+from retention.forms import RetentionSettingsForm
 
 
 @require_GET
@@ -44,34 +42,3 @@ def retention_settings(request: CellRequest) -> HttpResponse:
             return redirect("retention:upcoming", cell_slug=request.cell.slug)
     status = 400 if form.is_bound else 200
     return render(request, "retention/settings.html", {"form": form}, status=status)
-
-
-@require_GET
-def records(request: CellRequest) -> HttpResponse:
-    """The DPO's list of purge records, optionally of one month."""
-    require_role(request, Role.DPO)
-    form = MonthForm(request.GET)
-    if not form.is_valid():
-        return render(request, "retention/records.html", {"form": form, "page": None}, status=400)
-    month = form.cleaned_data["month"]
-    entries = selectors.purge_record_list(cell=request.cell, month=month)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = f"month={month:%Y-%m}&" if month else ""
-    return render(request, "retention/records.html", {"form": form, "page": page, "query": query})
-
-
-@require_GET
-def report(request: CellRequest) -> HttpResponse:
-    """Per month: cases purged, referrals purged, extensions in force."""
-    require_role(request, Role.DPO)
-    form = YearForm(request.GET)
-    if not form.is_valid():
-        return render(request, "retention/report.html", {"form": form, "rows": None}, status=400)
-    year = form.cleaned_data["year"]
-    context = {
-        "form": form,
-        "year": year,
-        "rows": selectors.retention_report(cell=request.cell, year=year),
-        "rules": selectors.settings_get(cell=request.cell),
-    }
-    return render(request, "retention/report.html", context)

@@ -2,7 +2,7 @@
 
 Identity is optional (anonymous or pseudonymous referrals) and encrypted field by field; a
 pseudonym always stands in for it. For a minor, identity is withheld by default: entering it
-takes a reason and the approval of the coordinator or a mayor (DESIGN.md rule 11).
+takes a reason and the approval of the coordinator or a mayor (docs/rules.md, rule 11).
 """
 
 import uuid
@@ -32,6 +32,9 @@ class Subject(models.Model):
     is_minor = models.BooleanField(default=False, editable=False)  # declared, or under 18 by birth date
     identity_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     identity_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the table's decision to reveal this minor's identity became valid (approved by a
+    # second person); until then the coordinator cannot record the identity directly.
+    reveal_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("subject")

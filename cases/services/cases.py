@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from cases import workflow
 from cases.models import Case, CaseSequence, CaseStatus, Referral, Relation
-from cases.services.common import require_role
 from livc.cells.models import Cell, Membership, Role
 
 
@@ -37,7 +36,7 @@ def case_open(*, member: Membership, referral: Referral, aim_signals: str) -> Ca
 
 def refresh_involves_minor(case: Case) -> None:
     """A case is marked when its subject is a minor, the referral said minors are involved, or a
-    relation is a minor (DESIGN.md rule 11)."""
+    relation is a minor (docs/rules.md, rule 11)."""
     involves = (
         case.subject.is_minor
         or (case.referral is not None and case.referral.minors_involved)
@@ -50,7 +49,7 @@ def refresh_involves_minor(case: Case) -> None:
 
 @transaction.atomic
 def case_change_status(*, member: Membership, case: Case, status: str, reason: str = "") -> Case:
-    require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     case = Case.objects.select_for_update().get(pk=case.pk, cell=member.cell)
     workflow.assert_transition(case.status, status)
     if status in workflow.NEEDS_REASON and not reason.strip():
@@ -66,7 +65,7 @@ def case_change_status(*, member: Membership, case: Case, status: str, reason: s
 
 @transaction.atomic
 def case_set_review(*, member: Membership, case: Case, review_on: datetime.date | None) -> Case:
-    require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     Case.objects.filter(pk=case.pk, cell=member.cell).update(review_on=review_on)
     case.review_on = review_on
     return case
@@ -85,7 +84,7 @@ def relation_add(
 ) -> Relation:
     from cases.identity import is_minor_on
 
-    require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     if birth_date and birth_date > timezone.localdate():
         raise ValidationError({"birth_date": _("A date of birth cannot lie in the future.")})
     relation = Relation.objects.create(
@@ -104,7 +103,7 @@ def relation_add(
 
 @transaction.atomic
 def relation_remove(*, member: Membership, relation: Relation) -> None:
-    require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     case = relation.case
     relation.delete()
     refresh_involves_minor(case)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from cases.identity import identity_hash, is_minor_on
 from cases.models import Case, IdentityRequest, Subject
-from cases.services.common import require_role
 from livc.cells.models import Membership, Role
 
 
@@ -61,11 +60,17 @@ def refresh_minor(subject: Subject) -> None:
 
 
 def reveal_approved(subject: Subject) -> bool:
-    from cases.models import Decision, DecisionKind, DecisionStatus
+    return subject.reveal_approved_at is not None
 
-    return Decision.objects.filter(
-        case__subject=subject, kind=DecisionKind.REVEAL_MINOR, status=DecisionStatus.VALID
-    ).exists()
+
+def identity_reveal_allow(*, subject: Subject) -> Subject:
+    """The table decided, and a second person approved, that this minor's identity may be
+    recorded (called by the meetings app when such a decision becomes valid)."""
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    if subject.reveal_approved_at is None:
+        subject.reveal_approved_at = timezone.now()
+        subject.save(update_fields=["reveal_approved_at"])
+    return subject
 
 
 def identity_withheld(subject: Subject, identity: Identity) -> bool:
@@ -77,7 +82,7 @@ def identity_withheld(subject: Subject, identity: Identity) -> bool:
 def identity_record(*, member: Membership, subject: Subject, identity: Identity) -> Subject:
     """The coordinator records (or corrects) the identity of an adult subject, or of a minor
     once the table decided to reveal it and a second person approved (a valid decision)."""
-    require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     subject = Subject.objects.select_for_update().get(pk=subject.pk, cell=member.cell)
     if identity_withheld(subject, identity) and not reveal_approved(subject):
         raise ValidationError(_("This person is a minor: request the identity with a reason, for approval."))
@@ -110,7 +115,7 @@ def identity_request_decide(
     *, member: Membership, request: IdentityRequest, approve: bool
 ) -> IdentityRequest:
     """The coordinator or a mayor, never the person who asked, approves or rejects."""
-    require_role(member, Role.COORDINATOR, Role.MAYOR)
+    member.require_role(Role.COORDINATOR, Role.MAYOR)
     request = IdentityRequest.objects.select_for_update().get(pk=request.pk, cell=member.cell)
     if request.status != IdentityRequest.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, InformingEntry, InformingKind
-from cases.services.common import require_role
 from livc.accounts.models import User
 from livc.cells.models import Membership, Role
 
@@ -25,7 +24,7 @@ def informing_record(
     deferral_reason: str = "",
     review_on: datetime.date | None = None,
 ) -> InformingEntry:
-    require_role(member, Role.COORDINATOR, Role.INFORMATION_OFFICER)
+    member.require_role(Role.COORDINATOR, Role.INFORMATION_OFFICER)
     today = timezone.localdate()
     errors = {}
     if kind == InformingKind.INFORMED:

@@ -1,4 +1,4 @@
-"""Information items: brought by one participant, theirs to withdraw (DESIGN.md rules 9 and 10)."""
+"""Information items: brought by one participant, theirs to withdraw (docs/rules.md, rules 9 and 10)."""
 
 import datetime
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Referral, ReferralStatus, Subject
 from cases.services.cases import case_open
-from cases.services.common import require_role
 from cases.services.identity import (
     Identity,
     apply_identity,
@@ -112,7 +111,7 @@ class QualificationData:
 @transaction.atomic
 def referral_qualify(*, member: Membership, referral: Referral, data: QualificationData) -> Case | None:
     """The coordinator decides, with the information officer; a retained referral becomes a case."""
-    require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     referral = (
         Referral.objects.select_for_update().select_related("subject").get(pk=referral.pk, cell=member.cell)
     )

@@ -1,16 +1,19 @@
 """The case table: seating a participant grants the django-guardian object permission that
-lets them see the case; unseating revokes it. Nothing else grants or revokes it."""
+lets them see the case; unseating revokes it. Nothing else grants or revokes it. An ad hoc
+invitation brings a new person to one case's table."""
+
+import dataclasses
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases.models import Case, Seat
-from cases.services.common import require_role
+from cases.models import Case, CaseInvitation, Seat
 from livc.accounts.models import User
 from livc.cells.models import Membership, Role
-from participants.models import Participant
+from participants.models import Invitation, InvitationScope, Participant
+from participants.services import InvitationData, invitation_propose, invitation_save_draft
 
 VIEW_CASE = "cases.view_case"
 VIEW_CASE_CODENAME = "view_case"
@@ -18,7 +21,7 @@ VIEW_CASE_CODENAME = "view_case"
 
 @transaction.atomic
 def seat_participant(*, member: Membership, case: Case, participant: Participant) -> Seat:
-    require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     return seat(case=case, participant=participant, seated_by=member.user)
 
 
@@ -40,7 +43,7 @@ def seat(*, case: Case, participant: Participant, seated_by: User | None) -> Sea
 
 @transaction.atomic
 def unseat_participant(*, member: Membership, seat: Seat) -> None:
-    require_role(member, Role.COORDINATOR)
+    member.require_role(Role.COORDINATOR)
     unseat(seat)
 
 
@@ -59,3 +62,14 @@ def unseat_everywhere(participant: Participant) -> int:
     for each in seats:
         unseat(each)
     return len(seats)
+
+
+@transaction.atomic
+def case_invitation_propose(*, member: Membership, case: Case, data: InvitationData) -> Invitation:
+    """An ad hoc invitation for this case only, proposed to the mayor like any other; the
+    invitee is seated at this case's table when they accept (`cases.receivers`)."""
+    data = dataclasses.replace(data, as_fixed_representative=False, scope=InvitationScope.AD_HOC)
+    invitation = invitation_save_draft(member=member, data=data)
+    CaseInvitation.objects.create(invitation=invitation, case=case)
+    invitation_propose(member=member, invitation=invitation)
+    return invitation

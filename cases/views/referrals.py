@@ -16,6 +16,7 @@ from cases.services import identity as identity_services
 from cases.services import referrals as referral_services
 from cases.views.cases import case_url
 from livc.audit.access import record_access, shows_personal_data
+from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 
@@ -67,7 +68,7 @@ def referral_detail(request: CellRequest, pk: str) -> HttpResponse:
     if (redirect := acknowledgement_redirect(request)) is not None:
         return redirect
     full = request.membership.role in selectors.REFERRAL_QUEUE_ROLES
-    manager = request.membership.role == "coordinator"
+    manager = request.membership.has_role(Role.COORDINATOR)
     context = {
         "referral": referral,
         "full": full,

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from cases import selectors
 from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager
 from cases.forms import SeatForm
-from cases.models import CaseInvitation, Seat
+from cases.models import Seat
 from cases.services import seats as seat_services
 from cases.views.cases import case_url
 from livc.audit.access import record_access, shows_personal_data
@@ -19,7 +18,6 @@ from livc.forms import add_service_errors
 from livc.http import CellRequest
 from participants import services as participant_services
 from participants.forms import InvitationForm
-from participants.models import InvitationScope
 
 
 @shows_personal_data
@@ -63,14 +61,9 @@ def invite(request: CellRequest, pk: str) -> HttpResponse:
                           initial={"language": request.user.language})  # fmt: skip
     form.fields.pop("as_fixed_representative")
     if request.method == "POST" and form.is_valid():
-        data = participant_services.InvitationData(
-            **form.cleaned_data, as_fixed_representative=False, scope=InvitationScope.AD_HOC
-        )
+        data = participant_services.InvitationData(**form.cleaned_data, as_fixed_representative=False)
         try:
-            with transaction.atomic():
-                invitation = participant_services.invitation_save_draft(member=request.membership, data=data)
-                CaseInvitation.objects.create(invitation=invitation, case=case)
-                participant_services.invitation_propose(member=request.membership, invitation=invitation)
+            seat_services.case_invitation_propose(member=request.membership, case=case, data=data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

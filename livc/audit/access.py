@@ -1,6 +1,6 @@
 """Recording that a user saw personal data: the one helper every such view calls.
 
-Rule 16 of DESIGN.md asks for permanent logging of who accessed personal data. A view
+Rule 16 (docs/rules.md) asks for permanent logging of who accessed personal data. A view
 that shows personal data calls `record_access` once per request, after it has decided the
 user may see the object and before it renders. The entry is written through
 django-auditlog's `accessed` signal and carries actor, time, client address, cell, kind

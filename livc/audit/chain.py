@@ -1,4 +1,6 @@
-"""Tamper evidence: every audit entry is a link in a hash chain, one chain per cell.
+"""Tamper evidence: every audit entry is a link in a hash chain, one chain per cell. This
+module is the store: it seals many entries at once and verifies chains; what a hash is made of
+is `livc.audit.hashing`, and a single entry seals itself as it is inserted (`LogEntry`).
 
 Each entry stores its position (`chain_seq`), the hash of the previous entry of its cell
 (`prev_hash`) and its own hash (`entry_hash`). Entries without a cell (a platform
@@ -32,165 +34,15 @@ verification reports such rows as breaks.
 """
 
 import datetime
-import hashlib
-import ipaddress
-import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-GENESIS = "0" * 64
-HASH_VERSION = 1
-NO_CELL = 0  # chain key of entries without a cell
-
-T = TypeVar("T")
-
-
-def canonical_json(value: Any) -> str:
-    """JSON that reads the same after a round trip through the database (sorted keys)."""
-    normalised = json.loads(json.dumps(value, cls=DjangoJSONEncoder)) if value is not None else None
-    return json.dumps(normalised, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def content_digest(
-    *, object_repr: str, changes_text: str, changes: Any, serialized_data: Any, additional_data: Any
-) -> str:
-    material = canonical_json(
-        [object_repr or "", changes_text or "", changes, serialized_data, additional_data]
-    )
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
-def _timestamp(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-
-
-def _address(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return str(value)
-
-
-def link_hash(
-    *,
-    chain_key: int,
-    seq: int,
-    prev_hash: str,
-    timestamp: datetime.datetime,
-    action: int,
-    access_kind: str,
-    event: str,
-    content_type: str,
-    object_pk: str,
-    actor_id: int | None,
-    actor_email: str | None,
-    remote_addr: str | None,
-    remote_port: int | None,
-    cid: str | None,
-    content_digest: str,
-) -> str:
-    """The hash of one link: the never-scrubbed columns, the content digest, the previous hash."""
-    material = json.dumps(  # plain values only: the same text as canonical_json, without its round trip
-        [
-            HASH_VERSION,
-            chain_key,
-            seq,
-            prev_hash,
-            _timestamp(timestamp),
-            action,
-            access_kind or "",
-            event or "",
-            content_type,
-            str(object_pk),
-            actor_id,
-            actor_email or "",
-            _address(remote_addr),
-            remote_port,
-            cid or "",
-            content_digest,
-        ],
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
-def _content_type_key(content_type_id: int) -> str:
-    from django.contrib.contenttypes.models import ContentType
-
-    content_type = ContentType.objects.get_for_id(content_type_id)
-    return f"{content_type.app_label}.{content_type.model}"
-
-
-def digest_of(entry: Any) -> str:
-    return content_digest(
-        object_repr=entry.object_repr,
-        changes_text=entry.changes_text,
-        changes=entry.changes,
-        serialized_data=entry.serialized_data,
-        additional_data=entry.additional_data,
-    )
-
-
-def hash_of(entry: Any, *, content_type: str) -> str:
-    return link_hash(
-        chain_key=entry.cell_id or NO_CELL,
-        seq=entry.chain_seq,
-        prev_hash=entry.prev_hash,
-        timestamp=entry.timestamp,
-        action=entry.action,
-        access_kind=entry.access_kind,
-        event=entry.event,
-        content_type=content_type,
-        object_pk=entry.object_pk,
-        actor_id=entry.actor_id,
-        actor_email=entry.actor_email,
-        remote_addr=entry.remote_addr,
-        remote_port=entry.remote_port,
-        cid=entry.cid,
-        content_digest=entry.content_digest,
-    )
-
-
-def _locked_head(key: int, using: str) -> Any:
-    """The chain's head row, locked for the rest of the transaction (created if new)."""
-    from livc.audit.models import ChainHead
-
-    heads = ChainHead.objects.using(using).select_for_update()
-    head = heads.filter(key=key).first()
-    if head is None:
-        ChainHead.objects.using(using).bulk_create([ChainHead(key=key)], ignore_conflicts=True)
-        head = heads.get(key=key)
-    return head
-
-
-def _seal(entry: Any, seq: int, prev_hash: str) -> None:
-    entry.chain_seq = seq
-    entry.prev_hash = prev_hash
-    entry.content_digest = digest_of(entry)
-    entry.entry_hash = hash_of(entry, content_type=_content_type_key(entry.content_type_id))
-
-
-def sealed_insert(entry: Any, using: str, insert: Callable[[], T]) -> T:
-    """Give `entry` the next position in its cell's chain and insert it, under the head's lock."""
-    from livc.audit.models import ChainHead
-
-    key = entry.cell_id or NO_CELL
-    with transaction.atomic(using=using):
-        head = _locked_head(key, using)
-        _seal(entry, head.seq + 1, head.entry_hash or GENESIS)
-        result = insert()
-        ChainHead.objects.using(using).filter(key=key).update(
-            seq=entry.chain_seq, entry_hash=entry.entry_hash
-        )
-    return result
+from livc.audit.hashing import GENESIS, NO_CELL, digest_of, hash_of
+from livc.audit.models import ChainHead, LogEntry, content_type_key
 
 
 def sealed_bulk_insert(entries: list[Any], using: str) -> None:
@@ -202,18 +54,16 @@ def sealed_bulk_insert(entries: list[Any], using: str) -> None:
     every next lock must step over. The entries must be complete (no `pre_save` receiver
     runs: django-auditlog's request context, actor and address, is not applied here).
     """
-    from livc.audit.models import ChainHead, LogEntry
-
     chains: dict[int, list[Any]] = {}
     for entry in entries:
         chains.setdefault(entry.cell_id or NO_CELL, []).append(entry)
     with transaction.atomic(using=using):
         for key in sorted(chains):  # always in the same order: two writers cannot deadlock
-            head = _locked_head(key, using)
+            head = ChainHead.locked(key, using)
             seq, prev_hash = head.seq, head.entry_hash or GENESIS
             for entry in chains[key]:
                 seq += 1
-                _seal(entry, seq, prev_hash)
+                entry.seal(seq, prev_hash)
                 prev_hash = entry.entry_hash
             LogEntry.objects.using(using).bulk_create(chains[key])
             ChainHead.objects.using(using).filter(key=key).update(seq=seq, entry_hash=prev_hash)
@@ -308,7 +158,7 @@ def _check(row: _Row, expected_seq: int, prev_hash: str) -> str:
         return "gap"
     if row.prev_hash != prev_hash:
         return "link"
-    if hash_of(row, content_type=_content_type_key(row.content_type_id)) != row.entry_hash:
+    if hash_of(row, content_type=content_type_key(row.content_type_id)) != row.entry_hash:
         return "hash"
     if row.scrubbed_at is None:
         if digest_of(row) != row.content_digest:
@@ -320,8 +170,6 @@ def _check(row: _Row, expected_seq: int, prev_hash: str) -> str:
 
 def verify_chain(chain_key: int, *, chunk_size: int = 2000) -> ChainStatus:
     """Walk one chain from its first link; stop at the first broken one."""
-    from livc.audit.models import ChainHead, LogEntry
-
     entries = LogEntry.objects.filter(**({"cell_id": chain_key} if chain_key else {"cell__isnull": True}))
     unsealed = entries.filter(chain_seq__isnull=True).order_by("id").values_list("id", flat=True).first()
     if unsealed is not None:
@@ -345,8 +193,6 @@ def verify_chain(chain_key: int, *, chunk_size: int = 2000) -> ChainStatus:
 
 def chain_keys(cell_ids: Iterable[int] | None = None) -> Iterator[int]:
     """Every chain there is (or those of the given cells), the chain without a cell first."""
-    from livc.audit.models import ChainHead, LogEntry
-
     if cell_ids is not None:
         yield from cell_ids
         return
@@ -364,32 +210,3 @@ REASONS = {
     "scrub": _("it is marked as scrubbed but its content is not blank"),
     "tail": _("entries at the end of the chain are missing (deleted)"),
 }
-
-
-def seal_unsealed(entry_model: Any, head_model: Any) -> int:
-    """Append entries that have no chain position yet to their chains, oldest first.
-
-    For the migration that introduced the chain (with the historical models it is given),
-    before the append-only trigger exists.
-    """
-    sealed = 0
-    unsealed = entry_model.objects.filter(chain_seq__isnull=True)
-    for cell_id in unsealed.values_list("cell_id", flat=True).distinct():
-        key = cell_id or NO_CELL
-        head, _ = head_model.objects.get_or_create(key=key)
-        chain = unsealed.filter(**({"cell_id": cell_id} if cell_id else {"cell__isnull": True}))
-        for entry in chain.order_by("timestamp", "id").iterator(chunk_size=2000):
-            entry.chain_seq = head.seq + 1
-            entry.prev_hash = head.entry_hash or GENESIS
-            entry.content_digest = digest_of(entry)
-            entry.entry_hash = hash_of(entry, content_type=_content_type_key(entry.content_type_id))
-            entry_model.objects.filter(pk=entry.pk).update(
-                chain_seq=entry.chain_seq,
-                prev_hash=entry.prev_hash,
-                content_digest=entry.content_digest,
-                entry_hash=entry.entry_hash,
-            )
-            head.seq, head.entry_hash = entry.chain_seq, entry.entry_hash
-            sealed += 1
-        head.save()
-    return sealed

@@ -1,5 +1,5 @@
 """The audit log: django-auditlog's entry, extended with the cell, the kind of access, events and
-a hash chain; plus the DPO's own records (per-cell signal thresholds, the breach register).
+a hash chain. (The DPO's own records, the breach register and the signal thresholds, are in `dpo`.)
 
 Entries record who created, changed, deleted or accessed what, never the personal data
 itself: models are registered with their non-personal fields only and their `__str__`
@@ -11,21 +11,18 @@ which may only blank the scrubbable columns and stamp `scrubbed_at`, after switc
 exception on for its own transaction (`SET LOCAL livc.audit_scrub = 'on'`).
 """
 
-import datetime
-import uuid
 from typing import Any
 
 import pgtrigger
 from auditlog.models import AbstractLogEntry, LogEntryManager
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livc.audit.context import current_access
-from livc.crypto.fields import EncryptedTextField
+from livc.audit.hashing import GENESIS, NO_CELL, digest_of, hash_of
 
 
 class AccessKind(models.TextChoices):
@@ -54,6 +51,12 @@ class CellLogEntryManager(LogEntryManager):
             kwargs.setdefault("additional_data", {"view": access.view_name, **access.details})
         kwargs.setdefault("cell", cell_of(instance))
         return super().log_create(instance, force_log=force_log, **kwargs)
+
+
+def content_type_key(content_type_id: int) -> str:
+    """The object type as the chain hashes it: `app_label.model`."""
+    content_type = ContentType.objects.get_for_id(content_type_id)
+    return f"{content_type.app_label}.{content_type.model}"
 
 
 def cell_of(instance: models.Model) -> Any:
@@ -179,13 +182,22 @@ class LogEntry(AbstractLogEntry):
         Done here rather than in `save()` because django-auditlog fills in the actor and the
         client address in a `pre_save` receiver: only now are all hashed values final.
         """
-        from livc.audit.chain import sealed_insert
+        key = self.cell_id or NO_CELL
+        with transaction.atomic(using=using):
+            head = ChainHead.locked(key, using)
+            self.seal(head.seq + 1, head.entry_hash or GENESIS)
+            result = super()._do_insert(manager, using, fields, returning_fields, raw)
+            ChainHead.objects.using(using).filter(key=key).update(
+                seq=self.chain_seq, entry_hash=self.entry_hash
+            )
+        return result
 
-        return sealed_insert(
-            self,
-            using,
-            lambda: super(LogEntry, self)._do_insert(manager, using, fields, returning_fields, raw),
-        )
+    def seal(self, seq: int, prev_hash: str) -> None:
+        """Make this entry link `seq` of its chain, after the link whose hash is `prev_hash`."""
+        self.chain_seq = seq
+        self.prev_hash = prev_hash
+        self.content_digest = digest_of(self)
+        self.entry_hash = hash_of(self, content_type=content_type_key(self.content_type_id))
 
 
 class ChainHead(models.Model):
@@ -207,135 +219,12 @@ class ChainHead(models.Model):
     def __str__(self) -> str:
         return f"Audit chain {self.key}"
 
-
-class AuditSettings(models.Model):
-    """Per-cell thresholds of the unusual-access signals; a cell without a row uses the defaults."""
-
-    cell = models.OneToOneField("cells.Cell", on_delete=models.PROTECT, related_name="+", primary_key=True)
-    burst_objects = models.PositiveIntegerField(
-        _("distinct objects"),
-        default=20,
-        help_text=_("Signal a user who opens more than this many different objects within the window."),
-    )
-    burst_minutes = models.PositiveIntegerField(_("window (minutes)"), default=10)
-    office_hours_start = models.PositiveSmallIntegerField(_("office hours start (hour)"), default=7)
-    office_hours_end = models.PositiveSmallIntegerField(_("office hours end (hour)"), default=19)
-    weekends_are_off_hours = models.BooleanField(_("weekends count as outside office hours"), default=True)
-    exports_per_day = models.PositiveIntegerField(
-        _("exports and downloads per day"),
-        default=10,
-        help_text=_("Signal a user who exports or downloads more than this many times in one day."),
-    )
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("audit settings")
-        verbose_name_plural = _("audit settings")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(office_hours_start__lt=models.F("office_hours_end"), office_hours_end__lte=24),
-                name="audit_settings_office_hours_in_order",
-            ),
-            models.CheckConstraint(condition=Q(burst_minutes__gte=1), name="audit_settings_window_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Audit settings {self.pk}"
-
-
-class SupervisoryAuthority(models.TextChoices):
-    GBA_APD = "gba_apd", _("Data Protection Authority (GBA/APD)")
-    VTC = "vtc", _("Flemish Supervisory Commission (Vlaamse Toezichtcommissie)")
-
-
-class Breach(models.Model):
-    """An incident in the cell's breach register (GDPR art. 33-34; DESIGN.md rule 16).
-
-    The authority must be informed within 72 hours of discovery, unless the breach is unlikely
-    to result in a risk, which the register must then say and why. The free-text fields may
-    describe people: they are never written to the audit log (only which fields changed).
-    TODO(crypto): store the free-text fields with livc.crypto's encrypted fields once they exist
-    (the UUID primary key is there for that).
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    cell = models.ForeignKey("cells.Cell", on_delete=models.PROTECT, related_name="+")
-    number = models.PositiveIntegerField(_("number"))
-    discovered_at = models.DateTimeField(_("discovered at"))
-    description = EncryptedTextField(_("what happened"))
-    data_concerned = EncryptedTextField(_("data concerned"))
-    cases_concerned = EncryptedTextField(_("cases concerned"), blank=True)
-    measures = EncryptedTextField(_("measures taken"), blank=True)
-    authority = models.CharField(
-        _("supervisory authority"), max_length=16, choices=SupervisoryAuthority.choices, blank=True
-    )
-    authority_informed_at = models.DateTimeField(_("authority informed at"), null=True, blank=True)
-    authority_not_informed_reason = EncryptedTextField(_("why the authority is not informed"), blank=True)
-    subjects_informed_at = models.DateTimeField(_("people concerned informed at"), null=True, blank=True)
-    subjects_not_informed_reason = EncryptedTextField(
-        _("why the people concerned are not informed"), blank=True
-    )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
-    version = models.PositiveIntegerField(
-        default=1, editable=False
-    )  # every edit bumps it: one log entry each
-
-    # GDPR art. 33: notify the supervisory authority within 72 hours of becoming aware.
-    AUTHORITY_DEADLINE = datetime.timedelta(hours=72)
-
-    class Meta:
-        verbose_name = _("breach")
-        verbose_name_plural = _("breaches")
-        ordering = ["-discovered_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["cell", "number"], name="breach_number_per_cell"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Breach {self.number}"
-
-    def get_additional_data(self) -> dict[str, Any] | None:
-        """Which fields an edit changed (names only): the history without the content."""
-        changed = getattr(self, "_changed_fields", None)
-        return {"changed_fields": changed} if changed else None
-
-    def clean(self) -> None:
-        now = timezone.now() + datetime.timedelta(minutes=5)  # some slack for clocks
-        errors: dict[str, Any] = {}
-        if self.discovered_at and self.discovered_at > now:
-            errors["discovered_at"] = _("The discovery cannot lie in the future.")
-        both = {
-            "authority_not_informed_reason": _(
-                "Give either when the authority was informed or why it is not, not both."
-            ),
-            "subjects_not_informed_reason": _(
-                "Give either when the people concerned were informed or why they are not, not both."
-            ),
-        }
-        for moment, reason in (
-            ("authority_informed_at", "authority_not_informed_reason"),
-            ("subjects_informed_at", "subjects_not_informed_reason"),
-        ):
-            value = getattr(self, moment)
-            if value and getattr(self, reason).strip():
-                errors[reason] = both[reason]
-            if value and value > now:
-                errors[moment] = _("This moment cannot lie in the future.")
-            elif value and self.discovered_at and value < self.discovered_at:
-                errors[moment] = _("This moment cannot lie before the discovery.")
-        if self.authority_informed_at and not self.authority:
-            errors["authority"] = _("Say which supervisory authority was informed.")
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def authority_due_at(self) -> datetime.datetime:
-        return self.discovered_at + self.AUTHORITY_DEADLINE
-
-    def authority_overdue(self, now: datetime.datetime | None = None) -> bool:
-        """The 72 hours have passed, the authority was not informed and no reason says why not."""
-        if self.authority_informed_at or self.authority_not_informed_reason:
-            return False
-        return (now or timezone.now()) >= self.authority_due_at
+    @staticmethod
+    def locked(key: int, using: str) -> "ChainHead":
+        """The chain's head row, locked for the rest of the transaction (created if new)."""
+        heads = ChainHead.objects.using(using).select_for_update()
+        head = heads.filter(key=key).first()
+        if head is None:
+            ChainHead.objects.using(using).bulk_create([ChainHead(key=key)], ignore_conflicts=True)
+            head = heads.get(key=key)
+        return head

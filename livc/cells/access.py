@@ -29,5 +29,5 @@ def get_membership_for_user(user: User, cell_slug: str) -> Membership:
 
 def require_role(request: "CellRequest", *roles: str) -> None:
     """A page for some roles only: for everyone else it does not exist (404)."""
-    if request.membership.role not in roles:
+    if not request.membership.has_role(*roles):
         raise Http404("Not for this role.")

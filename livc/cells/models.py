@@ -1,6 +1,6 @@
 """Cells (the tenants), the municipalities they cover and who holds which role in them.
 
-Rule 1 of DESIGN.md: a cell needs a mayor, an information officer (the police chief's
+Rule 1 (docs/rules.md): a cell needs a mayor, an information officer (the police chief's
 representative) with a recorded clearance and expiry, and a coordinator. An information
 officer whose clearance has expired holds no effective membership: the membership stays
 on record but grants no access until the clearance is renewed.
@@ -9,7 +9,7 @@ on record but grants no access until the clearance is renewed.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -84,9 +84,9 @@ class Role(models.TextChoices):
     DPO = "dpo", _("Data protection officer")
 
 
-# Roles that see every case of their cell (DESIGN.md, "Who uses it").
+# Roles that see every case of their cell (docs/architecture.md, "Roles").
 CELL_WIDE_CASE_ROLES = frozenset({Role.MAYOR, Role.COORDINATOR, Role.INFORMATION_OFFICER})
-# The legal minimum without which a cell holds no meeting (DESIGN.md rule 1).
+# The legal minimum without which a cell holds no meeting (docs/rules.md, rule 1).
 MINIMUM_COMPOSITION = (Role.MAYOR, Role.COORDINATOR, Role.INFORMATION_OFFICER)
 # Roles that may see the cell's list of members.
 MEMBER_LIST_ROLES = frozenset({Role.MAYOR, Role.COORDINATOR})
@@ -151,6 +151,15 @@ class Membership(models.Model):
                 errors["clearance_expires_on"] = _("Record until when the clearance is valid.")
             if errors:
                 raise ValidationError(errors)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def require_role(self, *roles: str) -> None:
+        """A write for some roles only: anyone else is refused (403; pages use
+        `livc.cells.access.require_role`, which answers 404)."""
+        if not self.has_role(*roles):
+            raise PermissionDenied(_("Your role in this cell does not allow this."))
 
     @property
     def clearance_valid(self) -> bool:

@@ -20,7 +20,7 @@ def member_list(*, cell: Cell, user: User) -> QuerySet[Membership]:
 
 
 def composition_missing(*, cell: Cell) -> list[str]:
-    """What the cell lacks of its legal minimum (DESIGN.md rule 1); empty when complete.
+    """What the cell lacks of its legal minimum (docs/rules.md, rule 1); empty when complete.
 
     A mayor (or delegate), a coordinator and an information officer with a valid clearance
     of level secret or higher. An expired clearance does not count.

@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "livc.crypto",
     "participants",
     "cases",
+    "meetings",
     "retention",
+    "dpo",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +162,7 @@ LIVC_AUDIT_PDF_MAX_ROWS = env_int("LIVC_AUDIT_PDF_MAX_ROWS", default=1000, minim
 LIVC_BASE_URL = env("LIVC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LIVC_INVITATION_VALID_DAYS = env_int("LIVC_INVITATION_VALID_DAYS", default=14, minimum=1)  # link lifetime
 
-# --- Retention (DESIGN.md rule 15; per-cell values live in retention.RetentionSettings) ----
+# --- Retention (docs/rules.md, rule 15; per-cell values live in retention.RetentionSettings) ----
 # Days a not-retained or redirected referral is kept after its qualification (a cell's default).
 LIVC_RETENTION_NOT_RETAINED_DAYS = env_int("LIVC_RETENTION_NOT_RETAINED_DAYS", default=30, minimum=1)
 # Days ahead a coordinator is warned of purges, on the cell's pages and by weekly e-mail (default).

@@ -9,3 +9,5 @@ read_env_file(BASE_DIR / ".env")
 from livc.settings.base import *  # noqa: E402,F403
 
 DEBUG = env_bool("DEBUG", default=True)
+# The benchmarks (`make bench`); never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

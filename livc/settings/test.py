@@ -23,4 +23,4 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # A test-only app whose models exercise the encrypted fields.
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.crypto_app"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "bench", "tests.crypto_app"]  # noqa: F405  benchmarks, a test-only model

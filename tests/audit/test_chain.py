@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from livc.audit.chain import GENESIS, verify_chain
+from livc.audit.chain import verify_chain
 from livc.audit.events import EventKind, record_event
+from livc.audit.hashing import GENESIS
 from livc.audit.models import ChainHead, LogEntry
 from livc.audit.services import scrub_entries_for_object
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dpo.services import breach_create
 from livc.audit.access import is_marked
 from livc.audit.models import LogAction, LogEntry
-from livc.audit.services import breach_create
 
 CELL_PREFIX = "c/<slug:cell_slug>/"
 
@@ -61,7 +61,7 @@ def _case(cast: Any) -> Any:
     """A case of cell A with bob at its table; every member has acknowledged the secrecy."""
     from cases.services.seats import seat_participant
     from livc.cells.models import Membership
-    from participants.services import acknowledgement_record
+    from participants.rules import acknowledgement_record
     from tests.cases.conftest import make_case
     from tests.factories import OrganisationFactory, ParticipantFactory
 
@@ -97,10 +97,10 @@ def _meeting(cast: Any, *, finalised: bool = False) -> Any:
 
     from django.utils import timezone
 
-    from cases.models import MinutesDocument
-    from cases.services import meetings as meeting_services
+    from meetings.models import MinutesDocument
+    from meetings.services import meetings as meeting_services
     from participants.models import RulesOfProcedure, RulesStatus
-    from participants.services import acknowledgement_record
+    from participants.rules import acknowledgement_record
 
     RulesOfProcedure.objects.create(cell=cast.cell_a, version=1, text="R", status=RulesStatus.IN_FORCE,
                                     drafted_by=cast.alice, approved_by=cast.mayor)  # fmt: skip

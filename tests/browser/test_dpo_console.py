@@ -79,7 +79,7 @@ def test_the_dpo_filters_the_log_by_case_reference_and_downloads_csv_and_pdf(liv
     from django.test import Client
     from django.urls import reverse
 
-    from participants.services import acknowledgement_record
+    from participants.rules import acknowledgement_record
     from tests.base import login_verified
     from tests.cases.conftest import make_case
     from tests.factories import OrganisationFactory, ParticipantFactory

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from livc.cells.models import Membership
 from participants.models import RulesOfProcedure, RulesStatus
-from participants.services import acknowledgement_record
+from participants.rules import acknowledgement_record
 from tests.base import make_cast
 from tests.browser.helpers import logged_in_context
 from tests.cases.conftest import make_case

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import Browser, expect
 
-from participants.services import acknowledgement_record
+from participants.rules import acknowledgement_record
 from tests.base import make_cast
 from tests.browser.helpers import logged_in_context
 from tests.factories import OrganisationFactory, ParticipantFactory

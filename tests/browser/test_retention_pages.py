@@ -34,7 +34,7 @@ def test_the_dpo_reads_the_report_and_the_months_records_on_a_phone(browser, liv
         cell=cast.cell_a, kind="case", reference="2025-0042", basis="one_year",
         keep_until=timezone.localdate() - datetime.timedelta(days=1), purged_at=now,
         counts={"deleted": {"cases.Case": 1, "cases.Seat": 3, "cases.InformationItem": 4},
-                "erased": {"cases.AgendaItem": 2}, "audit_entries_scrubbed": 31},
+                "erased": {"meetings.AgendaItem": 2}, "audit_entries_scrubbed": 31},
     )  # fmt: skip
     page, errors = open_as(browser, live_server, cast.dpo, "/c/alfa/retention/report/")
     expect(page.get_by_role("heading", name="Retention report")).to_be_visible()

@@ -8,7 +8,7 @@ import pytest
 from cases.services.referrals import QualificationData, ReferralData, referral_qualify, referral_submit
 from cases.services.seats import seat_participant
 from livc.cells.models import Membership
-from participants.services import acknowledgement_record
+from participants.rules import acknowledgement_record
 from tests.factories import OrganisationFactory, ParticipantFactory
 
 

@@ -167,7 +167,7 @@ def test_another_participants_referral_is_a_404(cast, as_user, seats, members):
 
     other = MembershipFactory(cell=cast.cell_a)
     ParticipantFactory(membership=other)
-    from participants.services import acknowledgement_record
+    from participants.rules import acknowledgement_record
 
     acknowledgement_record(cell=cast.cell_a, user=other.user)
     as_user(cast.bob).post(url("referral_new"), form())

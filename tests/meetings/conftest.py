@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases.services import meetings as meeting_services
+from meetings.services import meetings as meeting_services
 from participants.models import RulesOfProcedure, RulesStatus
 from tests.cases.conftest import case_a, make_case, members, other_case, seats
 
@@ -21,7 +21,7 @@ def rules(cast):
 @pytest.fixture
 def acknowledged_again(cast, rules):
     """Rules now in force: everyone acknowledges again, as the pages would ask."""
-    from participants.services import acknowledgement_record
+    from participants.rules import acknowledgement_record
 
     for user in (cast.alice, cast.bob, cast.mayor, cast.officer, cast.dpo):
         acknowledgement_record(cell=cast.cell_a, user=user)

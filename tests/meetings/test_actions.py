@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Action
-from cases.services import actions as action_services
+from meetings.models import Action
+from meetings.services import actions as action_services
 
 pytestmark = pytest.mark.django_db
 

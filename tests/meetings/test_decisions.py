@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.models import DecisionStatus, InformingEntry
-from cases.services import decisions as decision_services
+from cases.models import InformingEntry
+from meetings.models import DecisionStatus
+from meetings.services import decisions as decision_services
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +118,8 @@ def test_an_extension_is_motivated_and_never_beyond_five_years(members, running,
 def test_revealing_a_minors_identity_needs_a_second_persons_approval(
     cast, members, running, seats, acknowledged_again
 ):
-    from cases.services import meetings as meeting_services
     from cases.services.identity import Identity, identity_record
+    from meetings.services import meetings as meeting_services
     from tests.cases.conftest import make_case
 
     minor = make_case(members, pseudonym="Persoon Kind", minor=True)

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Attendance, Meeting, MeetingStatus
-from cases.services import meetings as meeting_services
 from livc.cells.models import Membership
+from meetings.models import Attendance, Meeting, MeetingStatus
+from meetings.services import meetings as meeting_services
 from participants.models import RulesOfProcedure
 
 pytestmark = pytest.mark.django_db

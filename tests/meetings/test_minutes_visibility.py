@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cases.models import MinutesDocument
-from cases.services import meetings as meeting_services
 from livc.audit.models import LogEntry
+from meetings.models import MinutesDocument
+from meetings.services import meetings as meeting_services
 from tests.meetings.conftest import write_minutes
 
 pytestmark = pytest.mark.django_db

@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from cases.minutes_pdf import document_fill
-from cases.models import MinutesDocument
-from cases.services import meetings as meeting_services
-from cases.services.actions import action_create
 from cases.services.cases import relation_add
-from cases.services.decisions import decision_record
 from cases.services.informing import informing_record
 from cases.services.items import item_add
 from cases.services.referrals import QualificationData, ReferralData, referral_qualify, referral_submit
+from meetings.minutes_pdf import document_fill
+from meetings.models import MinutesDocument
+from meetings.services import meetings as meeting_services
+from meetings.services.actions import action_create
+from meetings.services.decisions import decision_record
 from retention import services
 from tests.meetings.conftest import (
     acknowledged_again,

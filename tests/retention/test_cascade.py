@@ -6,18 +6,15 @@ from django.db.models.deletion import get_candidate_relations_to_delete
 from django.test.utils import isolate_apps
 
 from cases.models import (
-    Action,
-    AgendaItem,
-    Agreement,
     Case,
     CaseUserObjectPermission,
-    Decision,
     IdentityRequest,
     InformationItem,
     Referral,
     Seat,
     Subject,
 )
+from meetings.models import Action, AgendaItem, Agreement, Decision
 from retention import cascade
 
 

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from cases.models import AgendaItem, Case, InformationItem, MinutesDocument, Referral, Seat, Subject
+from cases.models import Case, InformationItem, Referral, Seat, Subject
 from livc.audit.models import LogEntry
+from meetings.models import AgendaItem, MinutesDocument
 from retention import services
 from retention.models import PurgeRecord
 from tests.retention.conftest import KEEP_UNTIL, purge_on

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cases.minutes_pdf import document_fill
-from cases.models import MinutesDocument
+from meetings.minutes_pdf import document_fill
+from meetings.models import MinutesDocument
 from tests.retention.conftest import KEEP_UNTIL, purge_on
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_a_participant_sees_the_removed_lines_too_and_nothing_else_new(clock, sc
 
 
 def test_a_pdf_rendered_while_the_purge_deleted_its_document_is_not_stored(scenario, cast, monkeypatch):
-    from cases import minutes_pdf
+    from meetings import minutes_pdf
 
     document = MinutesDocument.objects.get(meeting=scenario["meeting"], recipient=cast.mayor)
     render = minutes_pdf.render_minutes

@@ -8,20 +8,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from cases.models import (
-    Action,
-    Addendum,
-    AgendaItem,
-    Case,
-    Decision,
-    InformationItem,
-    InformingEntry,
-    MinutesDocument,
-    Referral,
-    Relation,
-    Subject,
-)
+from cases.models import Case, InformationItem, InformingEntry, Referral, Relation, Subject
 from livc.crypto.fields import EncryptedField
+from meetings.models import Action, Addendum, AgendaItem, Decision, MinutesDocument
 from retention.tasks import purge_expired
 from tests.retention.conftest import KEEP_UNTIL, SECRETS, at
 

@@ -6,16 +6,11 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from cases.models import (
-    Action,
-    Addendum,
-    AgendaItem,
     Case,
     CaseUserObjectPermission,
-    Decision,
     IdentityRequest,
     InformationItem,
     InformingEntry,
-    MinutesDocument,
     Referral,
     Relation,
     Seat,
@@ -24,6 +19,7 @@ from cases.models import (
 from livc.audit.chain import verify_chain
 from livc.audit.events import EventKind
 from livc.audit.models import LogEntry
+from meetings.models import Action, Addendum, AgendaItem, Decision, MinutesDocument
 from retention import services
 from retention.models import PurgeRecord, RetentionSettings
 from tests.retention.conftest import KEEP_UNTIL, MEETING_DAY, discuss, purge_on
@@ -79,7 +75,7 @@ def test_it_leaves_a_purge_record_and_one_event_and_scrubs_the_earlier_entries(c
         KEEP_UNTIL,
     )
     assert record.counts["deleted"]["cases.Case"] == 1 and record.counts["deleted"]["cases.Seat"] == 1
-    assert record.counts["erased"] == {"cases.AgendaItem": 1, "cases.Addendum": 1}
+    assert record.counts["erased"] == {"meetings.AgendaItem": 1, "meetings.Addendum": 1}
     assert record.counts["audit_entries_scrubbed"] > 10
     assert "1 information item" in record.summary()
     event = LogEntry.objects.get(event=EventKind.PURGE, object_pk=str(record.pk))
@@ -149,7 +145,7 @@ def test_in_one_batch_only_the_cases_still_due_go(clock, scenario):
     counts = {record.reference: record.counts for record in records}
     assert counts["2026-0001"]["deleted"]["cases.Seat"] == 1
     assert "cases.Seat" not in counts["2026-0002"]["deleted"]  # each record counts its own case
-    assert counts["2026-0002"]["deleted"]["cases.MinutesDocument"] == 1
+    assert counts["2026-0002"]["deleted"]["meetings.MinutesDocument"] == 1
 
 
 def test_a_not_retained_referral_goes_after_its_short_period(clock, not_retained):

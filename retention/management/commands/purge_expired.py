@@ -1,4 +1,4 @@
-"""Purge the personal data whose retention has ended (DESIGN.md rule 15). Runs every night
+"""Purge the personal data whose retention has ended (docs/rules.md, rule 15). Runs every night
 as a Celery beat task (`retention.tasks.purge_expired`); this command is the same purge for
 installations that use cron, or for a run by hand."""
 

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DpoConfig(AppConfig):
+    name = "dpo"
+    verbose_name = _("Data protection officer")
+
+    def ready(self) -> None:
+        from dpo import audit  # noqa: F401  registers the models with auditlog
+        from dpo.notices import breach_authority_overdue
+        from livc.cells import notices
+        from livc.cells.models import Role
+        from livc.cells.navigation import NavItem, register
+
+        dpo = frozenset({Role.DPO})
+        register(NavItem("audit:home", _("Audit trail"), dpo, position=10))
+        register(NavItem("audit:breaches", _("Breach register"), dpo, position=11))
+        register(NavItem("audit:retention_report", _("Retention"), dpo, position=40))
+        notices.register(breach_authority_overdue)

@@ -1,0 +1,175 @@
+"""Forms of the DPO console: they validate and clean, nothing more."""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dpo import lookups
+from dpo.models import AuditSettings, Breach
+from dpo.selectors import LogFilter, object_type_choices, user_choices
+from livc.audit import events
+from livc.audit.models import AccessKind
+from livc.cells.models import Cell
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def action_choices() -> list[tuple[str, str | Promise]]:
+    """Create, update, delete, each kind of access, and each kind of event."""
+    choices: list[tuple[str, str | Promise]] = [
+        ("", _("Any action")),
+        ("create", _("created")),
+        ("update", _("changed")),
+        ("delete", _("deleted")),
+        ("access", _("any access")),
+    ]
+    choices += [(f"access:{value}", label) for value, label in AccessKind.choices]
+    choices.append(("event", _("any event")))
+    choices += [(f"event:{code}", label) for code, label in events.kinds().items()]
+    return choices
+
+
+class LogFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    user = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    object_type = forms.TypedChoiceField(label=_("Object type"), required=False, coerce=int, empty_value=None)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    case = forms.CharField(label=_("Case reference"), required=False, max_length=40)
+
+    def __init__(self, data: Any = None, *, cell: Cell) -> None:
+        super().__init__(data)
+        self.cell = cell
+        self._choices("user", [("", _("Anyone")), *user_choices(cell=cell)])
+        self._choices("action", action_choices())
+        self._choices("object_type", [("", _("Any type")), *object_type_choices()])
+        self._choices("organisation", [("", _("Any organisation")), *lookups.organisation_choices(cell)])
+
+    def _choices(self, name: str, choices: list[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period lies before its start."))
+        if data.get("object_id") and not data.get("object_type"):
+            self.add_error("object_type", _("Choose the type of the object whose id you typed."))
+        return data
+
+    def to_filter(self) -> LogFilter:
+        data = self.cleaned_data
+        return LogFilter(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            user_id=data.get("user"),
+            action=data.get("action") or "",
+            content_type_id=data.get("object_type"),
+            object_pk=(data.get("object_id") or "").strip(),
+            organisation=data.get("organisation") or "",
+            case_reference=(data.get("case") or "").strip(),
+        )
+
+    def describe(self) -> list[tuple[str, str]]:
+        """The filter in words, for the PDF and the page: (label, value) of each field used."""
+        described = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.ChoiceField):
+                value = {str(key): label for key, label in field.choices}.get(str(value), value)  # type: ignore[union-attr,misc]
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            described.append((str(field.label), str(value)))
+        return described
+
+
+class ObjectFilterForm(LogFilterForm):
+    """Who saw one object: its type and id (or a case reference), in a period."""
+
+    def __init__(self, data: Any = None, *, cell: Cell) -> None:
+        super().__init__(data, cell=cell)
+        for name in ("user", "action", "organisation"):
+            self.fields.pop(name, None)
+        self.order_fields(["object_type", "object_id", "case", "date_from", "date_to"])
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period lies before its start."))
+        return data
+
+    def period(self, *, default_days: int = 30) -> tuple[datetime.datetime, datetime.datetime]:
+        today = timezone.localdate()
+        start = self.cleaned_data.get("date_from") or today - datetime.timedelta(days=default_days)
+        end = self.cleaned_data.get("date_to") or today
+        as_moment = lambda day: timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))  # noqa: E731
+        return as_moment(start), as_moment(end + datetime.timedelta(days=1))
+
+
+class BreachForm(forms.ModelForm):
+    class Meta:
+        model = Breach
+        fields = list(Breach.RECORDED_FIELDS)
+        widgets = {
+            "discovered_at": DATETIME,
+            "authority_informed_at": DATETIME,
+            "subjects_informed_at": DATETIME,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "data_concerned": forms.Textarea(attrs={"rows": 3}),
+            "cases_concerned": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 4}),
+            "authority_not_informed_reason": forms.Textarea(attrs={"rows": 3}),
+            "subjects_not_informed_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "discovered_at": _("When the cell became aware of the breach; the 72 hours run from here."),
+            "data_concerned": _("Which kinds of personal data, and roughly how many people."),
+            "cases_concerned": _("Case references only; no names."),
+            "authority": _("For a Flemish cell, the Vlaamse Toezichtcommissie; otherwise the GBA/APD."),
+            "authority_not_informed_reason": _(
+                "Only if the breach is unlikely to result in a risk to the people concerned."
+            ),
+        }
+
+
+class AuditSettingsForm(forms.ModelForm):
+    class Meta:
+        model = AuditSettings
+        fields = [
+            "burst_objects",
+            "burst_minutes",
+            "office_hours_start",
+            "office_hours_end",
+            "weekends_are_off_hours",
+            "exports_per_day",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("office_hours_start"), data.get("office_hours_end")
+        if start is not None and end is not None and not (0 <= start < end <= 24):
+            self.add_error(
+                "office_hours_end", _("Office hours must end after they start, at 24 at the latest.")
+            )
+        if data.get("burst_minutes") == 0:
+            self.add_error("burst_minutes", _("The window lasts at least one minute."))
+        return data

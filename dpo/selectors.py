@@ -1,0 +1,298 @@
+"""Reads for the DPO console, always scoped to one cell and checked against the requesting user.
+
+Nothing here returns case content: entries are shown by object type and id, never by
+`object_repr`, and the free text of changes is not read at all.
+"""
+
+import datetime
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dpo import lookups
+from dpo.models import AuditSettings, Breach
+from livc.accounts.models import User
+from livc.audit.models import AccessKind, LogAction, LogEntry
+from livc.cells.models import Cell, Membership, Role
+
+PAGE_FIELDS = (
+    "id",
+    "timestamp",
+    "action",
+    "access_kind",
+    "event",
+    "content_type",
+    "object_pk",
+    "remote_addr",
+    "actor",
+    "actor__name",
+    "actor_email",
+    "cell",
+    "scrubbed_at",
+    "additional_data",
+)
+
+
+def assert_dpo(*, cell: Cell, user: User) -> None:
+    """Only the cell's own data-protection officer reads its audit trail; everyone else: 404."""
+    if not Membership.objects.effective().filter(cell=cell, user=user, role=Role.DPO).exists():
+        raise Http404("Not for this role.")
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    user_id: int | None = None
+    # "create", "update", "delete", "access", "access:<kind>", "event" or "event:<code>"
+    action: str = ""
+    content_type_id: int | None = None
+    object_pk: str = ""
+    organisation: str = ""
+    case_reference: str = ""
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+_ACTIONS = {"create": LogAction.CREATE, "update": LogAction.UPDATE, "delete": LogAction.DELETE}
+
+
+def _apply_action(entries: QuerySet[LogEntry], action: str) -> QuerySet[LogEntry]:
+    name, _, detail = action.partition(":")
+    if name in _ACTIONS:
+        return entries.filter(action=_ACTIONS[name])
+    if name == "access":
+        entries = entries.filter(action=LogAction.ACCESS)
+        return entries.filter(access_kind=detail) if detail else entries
+    if name == "event":
+        entries = entries.filter(action=LogAction.EVENT)
+        return entries.filter(event=detail) if detail else entries
+    return entries
+
+
+def log_list(*, cell: Cell, user: User, log_filter: LogFilter) -> QuerySet[LogEntry]:
+    """The cell's audit entries matching the filter, newest first."""
+    assert_dpo(cell=cell, user=user)
+    entries = LogEntry.objects.filter(cell=cell)
+    f = log_filter
+    if f.date_from:
+        entries = entries.filter(timestamp__gte=_day_start(f.date_from))
+    if f.date_to:
+        entries = entries.filter(timestamp__lt=_day_start(f.date_to + datetime.timedelta(days=1)))
+    if f.user_id:
+        entries = entries.filter(actor_id=f.user_id)
+    if f.action:
+        entries = _apply_action(entries, f.action)
+    if f.content_type_id:
+        entries = entries.filter(content_type_id=f.content_type_id)
+    if f.object_pk:
+        entries = entries.filter(object_pk=f.object_pk)
+    if f.organisation:
+        entries = entries.filter(actor_id__in=lookups.organisation_user_ids(cell, f.organisation))
+    if f.case_reference:
+        condition = lookups.entries_about_case(cell, f.case_reference)
+        entries = entries.filter(condition) if condition is not None else entries.none()
+    return entries.order_by("-timestamp", "-id")
+
+
+def log_page_rows(entries: QuerySet[LogEntry]) -> QuerySet[LogEntry]:
+    """Only the columns the console shows: never the object's text or the change payload."""
+    return entries.select_related("actor").only(*PAGE_FIELDS)
+
+
+def reader_summary(*, entries: QuerySet[LogEntry]) -> list[dict[str, Any]]:
+    """Per user: how often and when last they accessed what `entries` select."""
+    return list(
+        entries.order_by()
+        .values("actor_id", "actor__name")
+        .annotate(count=Count("id"), last=Max("timestamp"))
+        .order_by("-last")
+    )
+
+
+def user_choices(*, cell: Cell) -> list[tuple[int, str]]:
+    """Everyone who holds or held a role in the cell, for the user filter."""
+    members = Membership.objects.filter(cell=cell).select_related("user").order_by("user__name")
+    return [(member.user_id, member.user.name) for member in members]
+
+
+def object_type_choices() -> list[tuple[int, str]]:
+    """The kinds of object the log can name: every model registered with auditlog, and accounts."""
+    models = {*auditlog.get_models(), User}
+    types = ContentType.objects.get_for_models(*models).values()
+    return sorted(((ct.pk, _type_name(ct)) for ct in types), key=_label)
+
+
+def _type_name(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name).capitalize() if model else content_type.model
+
+
+def _label(choice: tuple[int, str]) -> str:
+    return choice[1].lower()
+
+
+def content_type_labels() -> dict[int, str]:
+    return dict(object_type_choices())
+
+
+@dataclass(frozen=True)
+class AuthorisedPerson:
+    user: User
+    membership: Membership
+    organisation: str
+    last_access: datetime.datetime | None
+
+
+def authorised_person_list(*, cell: Cell, user: User) -> list[AuthorisedPerson]:
+    """Everyone who may reach the cell's data today (effective memberships), with their last access."""
+    assert_dpo(cell=cell, user=user)
+    memberships = list(
+        Membership.objects.effective().filter(cell=cell).select_related("user").order_by("user__name", "id")
+    )
+    user_ids = [membership.user_id for membership in memberships]
+    last = dict(
+        LogEntry.objects.filter(cell=cell, actor_id__in=user_ids, action=LogAction.ACCESS)
+        .values("actor_id")
+        .annotate(last=Max("timestamp"))
+        .values_list("actor_id", "last")
+    )
+    organisations = lookups.organisation_names(cell, user_ids)
+    return [
+        AuthorisedPerson(m.user, m, organisations.get(m.user_id, ""), last.get(m.user_id))
+        for m in memberships
+    ]
+
+
+def breach_list(*, cell: Cell, user: User) -> QuerySet[Breach]:
+    assert_dpo(cell=cell, user=user)
+    return Breach.objects.filter(cell=cell).order_by("-discovered_at", "-number")
+
+
+def breach_get(*, cell: Cell, user: User, pk: Any) -> Breach:
+    breach = breach_list(cell=cell, user=user).filter(pk=pk).first()
+    if breach is None:
+        raise Http404("No such breach.")
+    return breach
+
+
+def breach_history(*, breach: Breach) -> QuerySet[LogEntry]:
+    """The log entries of the breach: who recorded or changed it, when, which fields."""
+    content_type = ContentType.objects.get_for_model(Breach)
+    return (
+        LogEntry.objects.filter(cell=breach.cell, content_type=content_type, object_pk=str(breach.pk))
+        .select_related("actor")
+        .order_by("timestamp", "id")
+    )
+
+
+def breaches_overdue(*, cell: Cell, now: datetime.datetime | None = None) -> list[Breach]:
+    """Breaches discovered over 72 hours ago of which the authority was not informed, with no reason.
+
+    The reason is encrypted, so it is checked in Python, on the few breaches past the deadline.
+    """
+    now = now or timezone.now()
+    candidates = Breach.objects.filter(
+        cell=cell, discovered_at__lte=now - Breach.AUTHORITY_DEADLINE, authority_informed_at__isnull=True
+    )
+    return [breach for breach in candidates if breach.authority_overdue(now)]
+
+
+def audit_settings_get(*, cell: Cell) -> AuditSettings:
+    """The cell's thresholds; the defaults if the DPO never changed them (not saved)."""
+    return AuditSettings.objects.filter(cell=cell).first() or AuditSettings(cell=cell)
+
+
+@dataclass
+class AccessSignal:
+    kind: str  # "burst", "off_hours" or "exports"
+    user_id: int | None
+    start: datetime.datetime
+    end: datetime.datetime
+    count: int
+    user_name: str = ""
+
+
+@dataclass
+class _Day:
+    off_hours: int = 0
+    exports: int = 0
+    first_off: datetime.datetime | None = None
+    first_export: datetime.datetime | None = None
+    last_off: datetime.datetime | None = None
+    last_export: datetime.datetime | None = None
+
+
+@dataclass
+class _Burst:
+    window: deque[tuple[datetime.datetime, tuple[int, str]]] = field(default_factory=deque)
+    counts: Counter[tuple[int, str]] = field(default_factory=Counter)
+
+
+def _off_hours(moment: datetime.datetime, rules: AuditSettings) -> bool:
+    local = timezone.localtime(moment)
+    if rules.weekends_are_off_hours and local.weekday() >= 5:
+        return True
+    return not (rules.office_hours_start <= local.hour < rules.office_hours_end)
+
+
+def unusual_access_list(
+    *, cell: Cell, user: User, since: datetime.datetime, until: datetime.datetime
+) -> list[AccessSignal]:
+    """Accesses the DPO should look at: bursts of distinct objects, off-hours work, many exports.
+
+    Computed from the log on request (a cell writes a few thousand accesses a month), one
+    pass over the period's accesses in (user, time) order.
+    """
+    assert_dpo(cell=cell, user=user)
+    rules = audit_settings_get(cell=cell)
+    window = datetime.timedelta(minutes=rules.burst_minutes)
+    rows = (
+        LogEntry.objects.filter(cell=cell, action=LogAction.ACCESS, timestamp__gte=since, timestamp__lt=until)
+        .order_by("actor_id", "timestamp", "id")
+        .values_list("actor_id", "timestamp", "content_type_id", "object_pk", "access_kind")
+    )
+    signals: list[AccessSignal] = []
+    bursts: dict[int | None, _Burst] = defaultdict(_Burst)
+    days: dict[tuple[int | None, datetime.date], _Day] = defaultdict(_Day)
+    for actor_id, moment, content_type_id, object_pk, kind in rows.iterator(chunk_size=2000):
+        burst = bursts[actor_id]
+        burst.window.append((moment, (content_type_id, object_pk)))
+        burst.counts[(content_type_id, object_pk)] += 1
+        while burst.window and burst.window[0][0] <= moment - window:
+            _, key = burst.window.popleft()
+            burst.counts[key] -= 1
+            if not burst.counts[key]:
+                del burst.counts[key]
+        if len(burst.counts) > rules.burst_objects:
+            start = burst.window[0][0]
+            signals.append(AccessSignal("burst", actor_id, start, moment, len(burst.counts)))
+            bursts[actor_id] = _Burst()  # one signal per burst
+        day = days[(actor_id, timezone.localtime(moment).date())]
+        if _off_hours(moment, rules):
+            day.off_hours += 1
+            day.first_off, day.last_off = day.first_off or moment, moment
+        if kind in (AccessKind.EXPORT, AccessKind.DOWNLOAD):
+            day.exports += 1
+            day.first_export, day.last_export = day.first_export or moment, moment
+    for (actor_id, _day), totals in days.items():
+        if totals.off_hours and totals.first_off and totals.last_off:
+            signals.append(
+                AccessSignal("off_hours", actor_id, totals.first_off, totals.last_off, totals.off_hours)
+            )
+        if totals.exports > rules.exports_per_day and totals.first_export and totals.last_export:
+            signals.append(
+                AccessSignal("exports", actor_id, totals.first_export, totals.last_export, totals.exports)
+            )
+    names = dict(User.objects.filter(pk__in={s.user_id for s in signals}).values_list("pk", "name"))
+    for signal in signals:
+        signal.user_name = names.get(signal.user_id or 0, "")
+    return sorted(signals, key=lambda s: s.start, reverse=True)

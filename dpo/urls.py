@@ -1,0 +1,28 @@
+"""The DPO console, under /c/<cell-slug>/audit/, and the DPO's retention pages under
+/c/<cell-slug>/retention/."""
+
+from django.urls import path
+
+from dpo.views import console as views
+from dpo.views import retention
+
+app_name = "audit"
+
+urlpatterns = [
+    path("audit/", views.home, name="home"),
+    path("audit/log/", views.log, name="log"),
+    path("audit/log.csv", views.log_csv, name="log_csv"),
+    path("audit/log.pdf", views.log_pdf, name="log_pdf"),
+    path("audit/users/<int:user_id>/", views.user_accesses, name="user_accesses"),
+    path("audit/objects/", views.object_accesses, name="object_accesses"),
+    path("audit/people/", views.people, name="people"),
+    path("audit/people.pdf", views.people_pdf, name="people_pdf"),
+    path("audit/unusual/", views.unusual, name="unusual"),
+    path("audit/unusual/thresholds/", views.thresholds, name="thresholds"),
+    path("audit/breaches/", views.breaches, name="breaches"),
+    path("audit/breaches/new/", views.breach_new, name="breach_new"),
+    path("audit/breaches/<uuid:pk>/", views.breach_detail, name="breach"),
+    path("audit/breaches/<uuid:pk>/edit/", views.breach_edit, name="breach_edit"),
+    path("retention/purges/", retention.records, name="retention_records"),
+    path("retention/report/", retention.report, name="retention_report"),
+]

@@ -1,0 +1,62 @@
+"""Follow-up actions: agreed at the table, owned by one participant, closed with a reason if undone."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from livc.cells.models import Membership, Role
+from meetings.models import ACTION_NEEDS_REASON, Action, ActionStatus, AgendaItem
+from participants.models import Participant
+
+
+@transaction.atomic
+def action_create(
+    *,
+    member: Membership,
+    case: Case,
+    description: str,
+    owner: Participant,
+    due_on: datetime.date,
+    item: AgendaItem | None = None,
+) -> Action:
+    member.require_role(Role.COORDINATOR)
+    if case.cell_id != member.cell_id or owner.cell_id != member.cell_id:
+        raise PermissionDenied
+    errors = {}
+    if not description.strip():
+        errors["description"] = _("Say what is to be done.")
+    if not owner.membership.is_active:
+        errors["owner"] = _("This participant no longer has access to the cell.")
+    if due_on < timezone.localdate():
+        errors["due_on"] = _("The due date cannot lie in the past.")
+    if errors:
+        raise ValidationError(errors)
+    return Action.objects.create(
+        cell=member.cell,
+        case=case,
+        item=item,
+        description=description.strip(),
+        owner=owner,
+        organisation=owner.organisation,
+        due_on=due_on,
+        created_by=member.user,
+    )
+
+
+@transaction.atomic
+def action_close(*, member: Membership, action: Action, status: str, reason: str = "") -> Action:
+    """The coordinator or the action's owner records how it ended."""
+    action = Action.objects.select_for_update().select_related("owner").get(pk=action.pk, cell=member.cell)
+    if member.role != Role.COORDINATOR and action.owner.membership_id != member.pk:
+        raise PermissionDenied(_("Only the coordinator and the action's owner close it."))
+    if status not in ActionStatus.values or status == ActionStatus.OPEN:
+        raise ValidationError({"status": _("Choose done, not possible or not undertaken.")})
+    if status in ACTION_NEEDS_REASON and not reason.strip():
+        raise ValidationError({"reason": _("Say why the action was not possible or not undertaken.")})
+    action.status, action.reason, action.closed_at = status, reason.strip(), timezone.now()
+    action.save()
+    return action

@@ -1,0 +1,235 @@
+"""Decisions about a case at a meeting, and the consensus some of them need (rules 12, 13, 15).
+
+Feedback to the Local Taskforce and informing the person are valid only when every
+participant present for the item agreed; informing also needs the information officer not
+to object. Only the information officer passes feedback on to the Local Taskforce.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import CaseStatus, InformingKind
+from cases.services import cases as case_services
+from cases.services import identity as identity_services
+from cases.services import informing as informing_services
+from livc.cells.models import Membership, Role
+from meetings.models import (
+    CONSENSUS_KINDS,
+    AgendaItem,
+    Agreement,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    ItemKind,
+)
+from participants.models import Participant
+
+MAX_RETENTION_YEARS = 5
+DEFERRAL_REVIEW = datetime.timedelta(days=90)
+
+
+def _meeting_date(item: AgendaItem) -> datetime.date:
+    return timezone.localtime(item.meeting.starts_at).date()
+
+
+def _five_years_after(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + MAX_RETENTION_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + MAX_RETENTION_YEARS, day=28)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    member: Membership,
+    item: AgendaItem,
+    kind: str,
+    text: str = "",
+    extend_until: datetime.date | None = None,
+) -> Decision:
+    member.require_role(Role.COORDINATOR)
+    item = AgendaItem.objects.select_related("meeting", "case").get(pk=item.pk, meeting__cell=member.cell)
+    if item.meeting.is_locked:
+        raise ValidationError(_("The minutes of this meeting are finalised: add a correction instead."))
+    if item.kind != ItemKind.CASE or item.case is None:
+        raise ValidationError(_("Decisions are taken about a case."))
+    text = text.strip()
+    _validate(kind, text, extend_until, item)
+    decision = Decision.objects.create(
+        item=item,
+        case=item.case,
+        kind=kind,
+        text=text,
+        extend_until=extend_until if kind == DecisionKind.EXTEND_RETENTION else None,
+        status=DecisionStatus.AWAITING_AGREEMENT if _awaits(kind) else DecisionStatus.VALID,
+        recorded_by=member.user,
+        decided_at=None if _awaits(kind) else timezone.now(),
+    )
+    if decision.status == DecisionStatus.VALID:
+        _carry_out(decision, member)
+    return decision
+
+
+def _awaits(kind: str) -> bool:
+    return kind in CONSENSUS_KINDS or kind == DecisionKind.REVEAL_MINOR
+
+
+def _validate(kind: str, text: str, extend_until: datetime.date | None, item: AgendaItem) -> None:
+    needs_text = {
+        DecisionKind.FOLLOW_UP_PLAN: _("Describe the follow-up plan."),
+        DecisionKind.CLOSE_CASE: _("Give the reason for closing the case."),
+        DecisionKind.EXTEND_RETENTION: _(
+            "Motivate the extension: which serious indications of a terrorism risk?"
+        ),
+        DecisionKind.REVEAL_MINOR: _("Give the reason why the table needs this minor's identity."),
+    }
+    if kind not in DecisionKind.values:
+        raise ValidationError({"kind": _("Choose a decision.")})
+    if kind in needs_text and not text:
+        raise ValidationError({"text": needs_text[DecisionKind(kind)]})
+    if kind == DecisionKind.REVEAL_MINOR and item.case is not None and not item.case.subject.is_minor:
+        raise ValidationError({"kind": _("The person is not a minor: the coordinator records the identity.")})
+    if kind == DecisionKind.EXTEND_RETENTION:
+        held_on = _meeting_date(item)
+        if extend_until is None or extend_until <= held_on:
+            raise ValidationError({"extend_until": _("Give the date until which the data may be kept.")})
+        if extend_until > _five_years_after(held_on):
+            raise ValidationError(
+                {"extend_until": _("At most five years after the last discussion (until %(date)s).")
+                 % {"date": _five_years_after(held_on).isoformat()}}
+            )  # fmt: skip
+
+
+def _carry_out(decision: Decision, member: Membership) -> None:
+    """What a valid decision does to the case."""
+    case = decision.case
+    if decision.kind == DecisionKind.FOLLOW_UP_PLAN and case.status == CaseStatus.OPEN:
+        case_services.case_change_status(member=member, case=case, status=CaseStatus.FOLLOW_UP)
+    elif decision.kind == DecisionKind.CLOSE_CASE and case.status != CaseStatus.CLOSED:
+        case_services.case_change_status(
+            member=member, case=case, status=CaseStatus.CLOSED, reason=decision.text
+        )
+    elif decision.kind == DecisionKind.INFORM_SUBJECT:
+        informing_services.informing_record(
+            member=member, case=case, kind=InformingKind.INFORMED, informed_on=timezone.localdate(),
+            informed_by=member.user, message=_("You were discussed at the local integrated security cell."),
+        )  # fmt: skip
+
+
+def present_participants(item: AgendaItem) -> list[Participant]:
+    """Who was present for this item, by the attendance recorded at the meeting."""
+    attendances = Attendance.objects.filter(meeting=item.meeting, status=AttendanceStatus.PRESENT, items=item)
+    return [a.participant for a in attendances.select_related("participant__membership__user")]
+
+
+@transaction.atomic
+def agreement_record(
+    *, member: Membership, decision: Decision, participant: Participant, agrees: bool
+) -> Decision:
+    """A present participant agrees or not; the coordinator may record it for anyone present."""
+    decision = _locked(decision, member)
+    if member.role != Role.COORDINATOR and participant.membership_id != member.pk:
+        raise PermissionDenied(_("You record only your own agreement."))
+    if decision.kind not in CONSENSUS_KINDS:
+        raise ValidationError(_("This decision needs no agreement round."))
+    if participant not in present_participants(decision.item):
+        raise ValidationError(_("Only participants present for this item take part in the decision."))
+    Agreement.objects.update_or_create(
+        decision=decision, participant=participant, defaults={"agrees": agrees}
+    )
+    return _settle(decision, member)
+
+
+@transaction.atomic
+def officer_objection(*, member: Membership, decision: Decision, objects: bool) -> Decision:
+    """The information officer may object to informing the person (secrecy of an investigation)."""
+    member.require_role(Role.INFORMATION_OFFICER)
+    decision = _locked(decision, member)
+    if decision.kind != DecisionKind.INFORM_SUBJECT:
+        raise ValidationError(_("Only informing the person can be objected to."))
+    decision.officer_objects = objects
+    decision.save(update_fields=["officer_objects"])
+    return _settle(decision, member)
+
+
+@transaction.atomic
+def reveal_approve(*, member: Membership, decision: Decision) -> Decision:
+    """The coordinator or a mayor, other than who recorded it, approves revealing a minor's identity."""
+    member.require_role(Role.COORDINATOR, Role.MAYOR)
+    decision = _locked(decision, member)
+    if decision.kind != DecisionKind.REVEAL_MINOR:
+        raise ValidationError(_("This decision needs no approval."))
+    if decision.recorded_by_id == member.user_id:
+        raise PermissionDenied(_("Someone other than the person who recorded it approves."))
+    decision.status, decision.decided_at = DecisionStatus.VALID, timezone.now()
+    decision.save(update_fields=["status", "decided_at"])
+    identity_services.identity_reveal_allow(subject=decision.case.subject)
+    return decision
+
+
+@transaction.atomic
+def pass_on_to_ltf(*, member: Membership, decision: Decision) -> Decision:
+    """Only the information officer passes valid feedback on to the Local Taskforce; it is logged."""
+    member.require_role(Role.INFORMATION_OFFICER)
+    decision = _locked(decision, member, settled_ok=True)
+    if decision.kind != DecisionKind.LTF_FEEDBACK:
+        raise ValidationError(_("Only feedback to the Local Taskforce is passed on."))
+    if decision.status != DecisionStatus.VALID:
+        raise ValidationError(_("Not every participant present agreed: the feedback may not be passed on."))
+    if decision.passed_on_at is None:
+        decision.passed_on_at, decision.passed_on_by = timezone.now(), member.user
+        decision.save(update_fields=["passed_on_at", "passed_on_by"])
+    return decision
+
+
+def _locked(decision: Decision, member: Membership, *, settled_ok: bool = False) -> Decision:
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("item__meeting", "case")
+        .get(pk=decision.pk, case__cell=member.cell)
+    )
+    if decision.status != DecisionStatus.AWAITING_AGREEMENT and not settled_ok:
+        raise ValidationError(_("This decision has been settled."))
+    return decision
+
+
+def _settle(decision: Decision, member: Membership) -> Decision:
+    """Valid when every present participant agreed (and, for informing, no objection);
+    refused as soon as one disagrees or the officer objects; otherwise still awaiting."""
+    present = present_participants(decision.item)
+    answers = dict(Agreement.objects.filter(decision=decision).values_list("participant_id", "agrees"))
+    refused = decision.officer_objects or any(answers.get(p.pk) is False for p in present)
+    complete = bool(present) and all(answers.get(p.pk) is True for p in present)
+    if refused:
+        decision.status, decision.decided_at = DecisionStatus.REFUSED, timezone.now()
+        decision.save(update_fields=["status", "decided_at"])
+        if decision.kind == DecisionKind.INFORM_SUBJECT:
+            informing_services.informing_record(
+                member=_coordinator_of(member), case=decision.case, kind=InformingKind.DEFERRED,
+                deferral_reason=_deferral_reason(decision), review_on=timezone.localdate() + DEFERRAL_REVIEW,
+            )  # fmt: skip
+    elif complete:
+        decision.status, decision.decided_at = DecisionStatus.VALID, timezone.now()
+        decision.save(update_fields=["status", "decided_at"])
+        _carry_out(decision, _coordinator_of(member))
+    return decision
+
+
+def _deferral_reason(decision: Decision) -> str:
+    if decision.officer_objects:
+        return _("The information officer objects (secrecy of an investigation).")
+    return _("Not every participant present agreed.")
+
+
+def _coordinator_of(member: Membership) -> Membership:
+    """The register is kept in the coordinator's name even when an officer's answer settles it."""
+    if member.role in (Role.COORDINATOR, Role.INFORMATION_OFFICER):
+        return member
+    return Membership.objects.effective().filter(cell=member.cell, role=Role.COORDINATOR).first() or member

@@ -1,0 +1,25 @@
+"""Background work of the cases app. Arguments are ids only: nothing personal passes through Redis."""
+
+import logging
+
+from celery import shared_task
+
+from meetings.minutes_pdf import document_fill
+from meetings.models import MinutesDocument
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def make_minutes_document(*, document_id: str) -> None:
+    document = (
+        MinutesDocument.objects.select_related("meeting__cell", "recipient").filter(pk=document_id).first()
+    )
+    if document is None:
+        return  # deleted meanwhile (minutes changed, or the case was purged)
+    try:
+        document_fill(document)
+    except Exception:
+        MinutesDocument.objects.filter(pk=document_id).update(status=MinutesDocument.Status.FAILED)
+        logger.exception("Minutes document %s could not be made", document_id)
+        raise

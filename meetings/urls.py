@@ -1,0 +1,38 @@
+"""Meeting pages, mounted under /c/<cell_slug>/ by livc/urls.py."""
+
+from django.urls import path, re_path
+
+from meetings.views import meetings, minutes_pdf, running
+
+app_name = "meetings"
+
+AGENDA = r"^meetings/(?P<pk>\d+)/agenda/(?P<change>case|topic|review|up|down|remove)/$"
+STEPS = "agree|object|withdraw_objection|approve|pass_on"
+DECISION = rf"^meetings/(?P<pk>\d+)/decisions/(?P<decision_pk>[0-9a-f-]{{36}})/(?P<step>{STEPS})/$"
+
+urlpatterns = [
+    path("meetings/", meetings.meeting_list, name="list"),
+    path("meetings/new/", meetings.meeting_new, name="new"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="detail"),
+    re_path(AGENDA, meetings.agenda_change, name="agenda"),
+    path("meetings/<int:pk>/attendance/<int:participant_pk>/", meetings.attendance, name="attendance"),
+    path("meetings/<int:pk>/acknowledge/", meetings.acknowledge, name="acknowledge"),
+    re_path(r"^meetings/(?P<pk>\d+)/(?P<step>start|end|finalise)/$", meetings.advance, name="advance"),
+    path("meetings/<int:pk>/minutes/", meetings.minutes, name="minutes"),
+    path("meetings/<int:pk>/minutes/<uuid:item_pk>/addendum/", meetings.addendum, name="addendum"),
+    path(
+        "meetings/<int:pk>/addenda/<uuid:addendum_pk>/approve/",
+        meetings.addendum_approve,
+        name="addendum_approve",
+    ),
+    path("meetings/<int:pk>/run/", running.run, name="run"),
+    path("meetings/<int:pk>/items/<uuid:item_pk>/", running.item_panel, name="item"),
+    path("meetings/<int:pk>/items/<uuid:item_pk>/minutes/", running.minutes_save, name="minutes_save"),
+    path("meetings/<int:pk>/items/<uuid:item_pk>/decisions/", running.decision_new, name="decision_new"),
+    path("meetings/<int:pk>/items/<uuid:item_pk>/actions/", running.action_new, name="action_new"),
+    re_path(DECISION, running.decision_step, name="decision_step"),
+    path("meetings/<int:pk>/pdf/", minutes_pdf.pdf_request, name="pdf_request"),
+    path("meetings/<int:pk>/pdf/download/", minutes_pdf.pdf_download, name="pdf"),
+    path("actions/", running.action_list, name="actions"),
+    path("actions/<uuid:action_pk>/close/", running.action_close, name="action_close"),
+]
