@@ -11,4 +11,4 @@ class CellsConfig(AppConfig):
         from livc.cells import audit  # noqa: F401  registers the models with auditlog
         from livc.cells.navigation import ALL_ROLES, NavItem, register
 
-        register(NavItem("cells:home", _("Home"), ALL_ROLES))
+        register(NavItem("cells:home", _("Home"), ALL_ROLES, position=0))

@@ -77,7 +77,7 @@ def test_the_pdf_is_stored_encrypted(cast, as_user, finalised, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         as_user(cast.bob).post(url("pdf_request", pk=finalised.pk))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT content FROM cases_minutesdocument")
+        cursor.execute("SELECT content FROM meetings_minutesdocument")
         stored = cursor.fetchone()[0]
     assert stored.startswith("v1.") and "JVBER" not in stored  # no base64 "%PDF" in clear
 
@@ -103,7 +103,7 @@ def test_the_minutes_are_encrypted_at_rest(members, running, agenda):
 
     write_minutes(members, agenda["case_a"], "ZEER-VERTROUWELIJK")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT signals FROM cases_agendaitem")
+        cursor.execute("SELECT signals FROM meetings_agendaitem")
         assert all("ZEER" not in (row[0] or "") for row in cursor.fetchall())
 
 
