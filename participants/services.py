@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Role
 from participants import workflow
+from participants.mail import send_invitation_email
 from participants.models import (
     Invitation,
     InvitationEvent,
@@ -189,8 +190,6 @@ def invitation_resend(*, member: Membership, invitation: Invitation) -> Invitati
 
 
 def _issue_link(invitation: Invitation) -> None:
-    from participants.tasks import send_invitation_email
-
     now = timezone.now()
     invitation.token_nonce = new_nonce()
     invitation.sent_at = now
