@@ -1,4 +1,5 @@
-"""Writes of the audit app: the purge's scrub, the breach register, the signal thresholds."""
+"""Writes of the audit app: the retention purge's scrub of earlier entries (the breach register
+and the signal thresholds are the DPO's: `dpo/services.py`)."""
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
