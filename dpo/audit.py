@@ -17,14 +17,4 @@ auditlog.register(
         "version",
     ],
 )
-auditlog.register(
-    AuditSettings,
-    include_fields=[
-        "burst_objects",
-        "burst_minutes",
-        "office_hours_start",
-        "office_hours_end",
-        "weekends_are_off_hours",
-        "exports_per_day",
-    ],
-)
+auditlog.register(AuditSettings, include_fields=list(AuditSettings.THRESHOLD_FIELDS))

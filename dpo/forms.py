@@ -153,14 +153,7 @@ class BreachForm(forms.ModelForm):
 class AuditSettingsForm(forms.ModelForm):
     class Meta:
         model = AuditSettings
-        fields = [
-            "burst_objects",
-            "burst_minutes",
-            "office_hours_start",
-            "office_hours_end",
-            "weekends_are_off_hours",
-            "exports_per_day",
-        ]
+        fields = list(AuditSettings.THRESHOLD_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

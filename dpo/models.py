@@ -34,6 +34,16 @@ class AuditSettings(models.Model):
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    # The thresholds the DPO sets (the form shows, the service writes and the log records these).
+    THRESHOLD_FIELDS = (
+        "burst_objects",
+        "burst_minutes",
+        "office_hours_start",
+        "office_hours_end",
+        "weekends_are_off_hours",
+        "exports_per_day",
+    )
+
     class Meta:
         verbose_name = _("audit settings")
         verbose_name_plural = _("audit settings")

@@ -10,8 +10,6 @@ from dpo.selectors import assert_dpo
 from livc.accounts.models import User
 from livc.cells.models import Cell
 
-BREACH_FIELDS = Breach.RECORDED_FIELDS
-
 
 @transaction.atomic
 def breach_create(*, cell: Cell, recorded_by: User, data: dict[str, Any]) -> Breach:
@@ -20,7 +18,7 @@ def breach_create(*, cell: Cell, recorded_by: User, data: dict[str, Any]) -> Bre
     Cell.objects.select_for_update().filter(pk=cell.pk).first()  # numbers are handed out one at a time
     number = (Breach.objects.filter(cell=cell).aggregate(top=Max("number"))["top"] or 0) + 1
     breach = Breach(cell=cell, number=number, recorded_by=recorded_by)
-    for name in BREACH_FIELDS:
+    for name in Breach.RECORDED_FIELDS:
         setattr(breach, name, data.get(name, getattr(breach, name)))
     breach.full_clean()
     breach.save()
@@ -32,7 +30,9 @@ def breach_update(*, breach: Breach, user: User, data: dict[str, Any]) -> Breach
     """Change an incident; the audit log records who changed which fields (not their content)."""
     assert_dpo(cell=breach.cell, user=user)
     breach = Breach.objects.select_for_update().get(pk=breach.pk)
-    changed = [name for name in BREACH_FIELDS if name in data and data[name] != getattr(breach, name)]
+    changed = [
+        name for name in Breach.RECORDED_FIELDS if name in data and data[name] != getattr(breach, name)
+    ]
     if not changed:
         return breach
     for name in changed:
@@ -44,21 +44,11 @@ def breach_update(*, breach: Breach, user: User, data: dict[str, Any]) -> Breach
     return breach
 
 
-SETTINGS_FIELDS = (
-    "burst_objects",
-    "burst_minutes",
-    "office_hours_start",
-    "office_hours_end",
-    "weekends_are_off_hours",
-    "exports_per_day",
-)
-
-
 @transaction.atomic
 def audit_settings_update(*, cell: Cell, user: User, data: dict[str, Any]) -> AuditSettings:
     assert_dpo(cell=cell, user=user)
     rules = AuditSettings.objects.select_for_update().filter(cell=cell).first() or AuditSettings(cell=cell)
-    for name in SETTINGS_FIELDS:
+    for name in AuditSettings.THRESHOLD_FIELDS:
         if name in data:
             setattr(rules, name, data[name])
     rules.full_clean()

@@ -66,7 +66,7 @@ def sealed_bulk_insert(entries: list[Any], using: str) -> None:
                 entry.seal(seq, prev_hash)
                 prev_hash = entry.entry_hash
             LogEntry.objects.using(using).bulk_create(chains[key])
-            ChainHead.objects.using(using).filter(key=key).update(seq=seq, entry_hash=prev_hash)
+            ChainHead.advance(key, using, seq=seq, entry_hash=prev_hash)
 
 
 @dataclass(frozen=True)

@@ -185,11 +185,10 @@ class LogEntry(AbstractLogEntry):
         key = self.cell_id or NO_CELL
         with transaction.atomic(using=using):
             head = ChainHead.locked(key, using)
-            self.seal(head.seq + 1, head.entry_hash or GENESIS)
+            seq = head.seq + 1
+            self.seal(seq, head.entry_hash or GENESIS)
             result = super()._do_insert(manager, using, fields, returning_fields, raw)
-            ChainHead.objects.using(using).filter(key=key).update(
-                seq=self.chain_seq, entry_hash=self.entry_hash
-            )
+            ChainHead.advance(key, using, seq=seq, entry_hash=self.entry_hash)
         return result
 
     def seal(self, seq: int, prev_hash: str) -> None:
@@ -228,3 +227,8 @@ class ChainHead(models.Model):
             ChainHead.objects.using(using).bulk_create([ChainHead(key=key)], ignore_conflicts=True)
             head = heads.get(key=key)
         return head
+
+    @staticmethod
+    def advance(key: int, using: str, *, seq: int, entry_hash: str) -> None:
+        """Move the (locked) head to the chain's new last link."""
+        ChainHead.objects.using(using).filter(key=key).update(seq=seq, entry_hash=entry_hash)
