@@ -18,6 +18,8 @@ COPY . .
 RUN DJANGO_SETTINGS_MODULE=livc.settings.prod \
     SECRET_KEY=build-only-collectstatic-0123456789-abcdefghijklmnopqrstuvwxyz \
     LIVC_ENCRYPTION_KEYS=1:YnVpbGQtb25seS1jb2xsZWN0c3RhdGljLWtleS0zMiE= \
+    LIVC_IDENTITY_HASH_KEY=build-only-collectstatic-identity-hash-key-0123 \
+    LIVC_BASE_URL=https://build.invalid \
     python manage.py collectstatic --no-input
 
 RUN useradd --system --uid 10001 livc && chown -R livc /app

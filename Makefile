@@ -5,9 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` serves on HOST:PORT, and the links it prints and mails point there too.
+LIVC_BASE_URL ?= http://$(HOST):$(PORT)
+DEV_ALLOWED_HOSTS := localhost,127.0.0.1,$(HOST)
+RUN_ENV = LIVC_BASE_URL=$(LIVC_BASE_URL) ALLOWED_HOSTS=$(if $(ALLOWED_HOSTS),$(ALLOWED_HOSTS),$(DEV_ALLOWED_HOSTS))
 PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=livc.settings.prod \
 	SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH \
-	LIVC_ENCRYPTION_KEYS=1:Y2hlY2stZGVwbG95LW9ubHktMzItYnl0ZXMta2V5ISE= ALLOWED_HOSTS=livc.example.be
+	LIVC_ENCRYPTION_KEYS=1:Y2hlY2stZGVwbG95LW9ubHktMzItYnl0ZXMta2V5ISE= ALLOWED_HOSTS=livc.example.be \
+	LIVC_IDENTITY_HASH_KEY=check-deploy-only-identity-hash-key-0123456789 LIVC_BASE_URL=https://livc.example.be
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint typecheck migrations-check deploy-check messages messages-check ci worker bench clean
@@ -25,10 +30,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies
 
-run: $(STAMP) ## Migrate the embedded SQLite database, seed demo data, serve on http://127.0.0.1:8000
+run: $(STAMP) ## Migrate the embedded SQLite database, seed demo data, serve on HOST:PORT (127.0.0.1:8000)
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## Run the whole test suite (on PostgreSQL when DATABASE_URL says so)
 	$(BIN)/pytest
@@ -57,7 +62,7 @@ messages-check: $(STAMP) ## Fail if a UI string lacks a translation or a catalog
 ci: lint typecheck migrations-check deploy-check messages-check test ## Everything CI runs, in CI's order
 
 worker: $(STAMP) ## Celery worker with embedded beat (development only; needs REDIS_URL)
-	$(BIN)/celery -A livc worker -B --pool=solo --loglevel=INFO
+	$(RUN_ENV) $(BIN)/celery -A livc worker -B --pool=solo --loglevel=INFO
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/livc_bench
 

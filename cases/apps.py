@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from cases import audit  # noqa: F401  registers the models with auditlog
         from cases.receivers import clear_seats_of_revoked, seat_ad_hoc_invitee
+        from cases.waiting import SOURCES  # noqa: F401  registers what waits for the members
         from livc.cells.models import Role
         from livc.cells.navigation import NavItem, register
         from participants.signals import invitation_accepted, participant_revoked

@@ -5,13 +5,24 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, DataCategory, Referral, ReferralStatus
+from cases.models import (
+    Case,
+    CaseStatus,
+    DataCategory,
+    InformationItem,
+    InformingEntry,
+    Referral,
+    ReferralStatus,
+    Relation,
+    Seat,
+    Subject,
+)
 from cases.services.cases import case_change_status, relation_add
 from cases.services.identity import Identity
 from cases.services.informing import informing_record
 from cases.services.items import item_add
 from cases.services.referrals import QualificationData, ReferralData, referral_qualify, referral_submit
-from livc.cells.demo import Demo
+from livc.cells.demo import EARLIEST_REFERRAL_DAYS_AGO, Demo, days_ago
 from livc.cells.models import Membership, Role
 from participants.models import Participant
 
@@ -77,6 +88,13 @@ DEMOSTAD = [
     ),
 ]
 NOT_RETAINED = "Geen band met het voorkomen van terroristische misdrijven."
+# Days ago (livc/cells/demo.py, the timeline) each referral's signal was seen, it was sent, and it
+# was qualified (None: awaiting qualification). The cases open well before any demo meeting; the
+# referrals not retained or redirected were qualified recently, since they are kept only 30 days.
+SCHEDULE = [(128, 126, 122), (96, 95, 94), (124, 121, 118), (26, 24, 12), (16, 15, 6), (5, 4, None)]
+ITEM_DAYS_AFTER_OPENING = (3, 5)  # the referrer's and the officer's information item
+INFORMING_DAYS_AFTER_OPENING = 7
+CLOSED_DAYS_AGO = 30  # "Persoon Es": closed after its follow-up, before the last demo meeting
 
 
 @transaction.atomic
@@ -88,11 +106,13 @@ def seed(demo: Demo) -> None:
     referrer = Membership.objects.get(cell=cell, user__email="clb@demostad.example")
     officer = Membership.objects.get(cell=cell, role=Role.INFORMATION_OFFICER)
     participant = Participant.objects.get(membership=referrer)
+    assert max(signal for signal, _sent, _qualified in SCHEDULE) <= EARLIEST_REFERRAL_DAYS_AGO
     for index, (pseudonym, signals, identity, minor, outcome, status) in enumerate(DEMOSTAD):
+        signal_days, sent_days, qualified_days = SCHEDULE[index]
         referral = referral_submit(
             member=referrer,
             data=ReferralData(
-                referred_on=_days_ago(60 - index * 7),
+                referred_on=_days_ago(signal_days),
                 signals=signals,
                 pseudonym=pseudonym,
                 discussed_internally=True,
@@ -103,7 +123,11 @@ def seed(demo: Demo) -> None:
                 identity_reason="De school moet de leerling kunnen aanspreken." if minor else "",
             ),
         )
-        if outcome is None:
+        Referral.objects.filter(pk=referral.pk).update(created_at=days_ago(sent_days))
+        Subject.objects.filter(pk=referral.subject_id, identity_recorded_at__isnull=False).update(
+            identity_recorded_at=days_ago(sent_days)
+        )
+        if outcome is None or qualified_days is None:
             continue
         case = referral_qualify(
             member=coordinator,
@@ -118,27 +142,52 @@ def seed(demo: Demo) -> None:
                 seat_referrer=index != 2,
             ),
         )
+        qualified = days_ago(qualified_days)  # a retained referral opens its case at once
+        Referral.objects.filter(pk=referral.pk).update(qualified_at=qualified)
         if case is not None:
+            opened = qualified
+            Case.objects.filter(pk=case.pk).update(opened_at=opened)
+            Seat.objects.filter(case=case).update(seated_at=opened)
+            case.opened_at = opened
             _fill(case, coordinator, officer, participant, status or CaseStatus.OPEN)
 
 
 def _fill(
     case: Case, coordinator: Membership, officer: Membership, participant: Participant, status: str
 ) -> None:
+    opened = timezone.localdate(case.opened_at)
+    after = lambda days: opened + datetime.timedelta(days=days)  # noqa: E731
+    school, police = ITEM_DAYS_AFTER_OPENING
     item_add(member=participant.membership, case=case, text="De school volgt de aanwezigheid dagelijks op.",
-             category=DataCategory.BEHAVIOUR, shared_on=_days_ago(20), consent=True)  # fmt: skip
+             category=DataCategory.BEHAVIOUR, shared_on=after(school), consent=True)  # fmt: skip
     item_add(member=officer, case=case, text="Geen lopend onderzoek bekend bij de lokale politie.",
-             category=DataCategory.POLICE_JUDICIAL, shared_on=_days_ago(18), consent=True)  # fmt: skip
+             category=DataCategory.POLICE_JUDICIAL, shared_on=after(police), consent=True)  # fmt: skip
+    for item in InformationItem.objects.filter(case=case):
+        InformationItem.objects.filter(pk=item.pk).update(created_at=_moment(item.shared_on))
     if case.involves_minor:
         relation_add(member=coordinator, case=case, kind="parent", name="Moeder (niet bij naam genoemd)",
                      birth_date=None, notes="Staat open voor een gesprek.", is_minor=False)  # fmt: skip
+        Relation.objects.filter(case=case).update(created_at=case.opened_at)
     if status != CaseStatus.OPEN:
         case_change_status(member=coordinator, case=case, status=CaseStatus.FOLLOW_UP)
     if status == CaseStatus.CLOSED:
         case_change_status(member=coordinator, case=case, status=CaseStatus.CLOSED,
                            reason="Begeleidingstraject afgerond; geen signalen meer.")  # fmt: skip
+        Case.objects.filter(pk=case.pk).update(closed_at=days_ago(CLOSED_DAYS_AGO), review_on=None)
+        informing_record(member=coordinator, case=case, kind="informed",
+                         informed_on=TODAY() - datetime.timedelta(days=CLOSED_DAYS_AGO - 2),
+                         informed_by=coordinator.user,
+                         message="De persoon werd besproken aan de LIVC-R.")  # fmt: skip
+        InformingEntry.objects.filter(case=case).update(recorded_at=days_ago(CLOSED_DAYS_AGO - 2))
+        return
     informing_record(member=coordinator, case=case, kind="deferred",
                      deferral_reason="Informeren zou de begeleiding door de school doorkruisen.",
                      review_on=TODAY() + datetime.timedelta(days=90))  # fmt: skip
+    InformingEntry.objects.filter(case=case).update(recorded_at=_moment(after(INFORMING_DAYS_AFTER_OPENING)))
     review_in = datetime.timedelta(days=-3 if status == CaseStatus.OPEN else 30)  # one overdue review
     Case.objects.filter(pk=case.pk).update(review_on=TODAY() + review_in)
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    """Ten in the morning of `day`, local time: when a demo step of that day happened."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))

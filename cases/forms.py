@@ -4,20 +4,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import workflow
 from cases.models import Case, CaseStatus, DataCategory, InformingKind, ReferralStatus, RelationKind, Urgency
 from cases.services.identity import Identity
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Role
+from livc.forms import EMPTY_CHOICE, DateInput
 from participants.models import Participant
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 TEXT_LIMIT = 10_000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _text(
@@ -110,7 +108,10 @@ class QualifyForm(forms.Form):
     )
     reason = _text(_("Reason"), required=False, help_text=_("Required when not retained or redirected."))
     consulted_officer = forms.ModelChoiceField(
-        label=_("Information officer consulted"), queryset=User.objects.none(), required=False
+        label=_("Information officer consulted"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=EMPTY_CHOICE,
     )
     seat_referrer = forms.BooleanField(
         label=_("Seat the referrer at the case's table"), required=False, initial=True
@@ -133,8 +134,26 @@ class IdentityRequestForm(IdentityFields):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
-    reason = _text(_("Reason"), required=False, rows=2, help_text=_("Required when closing the case."))
+    """The statuses the workflow allows next; nothing is chosen beforehand. Closing is confirmed
+    on a page of its own (`CloseForm`), which asks the reason."""
+
+    status = forms.ChoiceField(label=_("New status"))
+
+    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", EMPTY_CHOICE)] + [
+            (value, CaseStatus(value).label) for value in workflow.allowed_next(case.status)
+        ]
+
+
+class CloseForm(forms.Form):
+    reason = _text(
+        _("Reason for closing"),
+        rows=3,
+        help_text=_("Why the table ends its follow-up; the coordinator and the mayor can read it later."),
+    )
 
 
 class ReviewForm(forms.Form):
@@ -142,7 +161,9 @@ class ReviewForm(forms.Form):
 
 
 class SeatForm(forms.Form):
-    participant = forms.ModelChoiceField(label=_("Participant"), queryset=Participant.objects.none())
+    participant = forms.ModelChoiceField(
+        label=_("Participant"), queryset=Participant.objects.none(), empty_label=EMPTY_CHOICE
+    )
 
     def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -159,9 +180,15 @@ class SeatForm(forms.Form):
         )
         field.label_from_instance = lambda p: f"{p.membership.user.name} ({p.organisation.name})"  # type: ignore[attr-defined]
 
+    def has_candidates(self) -> bool:
+        """Whether anyone may still be seated: a participant of the cell not at this table yet."""
+        return self.fields["participant"].queryset.exists()  # type: ignore[attr-defined]
+
 
 class ItemForm(forms.Form):
-    category = forms.ChoiceField(label=_("Data category (decree art. 9)"), choices=DataCategory.choices)
+    category = forms.ChoiceField(
+        label=_("Data category (decree art. 9)"), choices=[("", EMPTY_CHOICE), *DataCategory.choices]
+    )
     text = _text(_("Information"), rows=5)
     justification = _text(
         _("Why this is necessary"), required=False, rows=2, help_text=_("Required for “other data”.")
@@ -176,7 +203,7 @@ class ItemForm(forms.Form):
 
 
 class RelationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Relation"), choices=RelationKind.choices)
+    kind = forms.ChoiceField(label=_("Relation"), choices=[("", EMPTY_CHOICE), *RelationKind.choices])
     name = forms.CharField(label=_("Name or description"), max_length=150)
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
     is_minor = forms.BooleanField(label=_("Is a minor"), required=False)
@@ -186,7 +213,9 @@ class RelationForm(forms.Form):
 class InformingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Outcome"), choices=InformingKind.choices, widget=forms.RadioSelect)
     informed_on = forms.DateField(label=_("Informed on"), required=False, widget=DateInput)
-    informed_by = forms.ModelChoiceField(label=_("Informed by"), queryset=User.objects.none(), required=False)
+    informed_by = forms.ModelChoiceField(
+        label=_("Informed by"), queryset=User.objects.none(), required=False, empty_label=EMPTY_CHOICE
+    )
     message = _text(
         _("What was said"), required=False, rows=2, help_text=_("No more than that the person was discussed.")
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", cases.case_list, name="list"),
     path("cases/<uuid:pk>/", cases.case_detail, name="detail"),
     path("cases/<uuid:pk>/status/", cases.case_status, name="status"),
+    path("cases/<uuid:pk>/close/", cases.case_close, name="close"),
     path("cases/<uuid:pk>/review/", cases.case_review, name="review"),
     path("cases/<uuid:pk>/table/", table.table, name="table"),
     path("cases/<uuid:pk>/table/<int:seat_pk>/remove/", table.unseat, name="unseat"),

@@ -9,6 +9,7 @@ class DpoConfig(AppConfig):
     def ready(self) -> None:
         from dpo import audit  # noqa: F401  registers the models with auditlog
         from dpo.notices import breach_authority_overdue
+        from dpo.waiting import SOURCES  # noqa: F401  registers what waits for the members
         from livc.cells import notices
         from livc.cells.models import Role
         from livc.cells.navigation import NavItem, register

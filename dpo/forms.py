@@ -9,14 +9,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dpo import lookups
-from dpo.models import AuditSettings, Breach
+from dpo.models import AuditSettings, Breach, SupervisoryAuthority
 from dpo.selectors import LogFilter, object_type_choices, user_choices
 from livc.audit import events
 from livc.audit.models import AccessKind
 from livc.cells.models import Cell
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+from livc.forms import EMPTY_CHOICE, DateInput, DateTimeInput
 
 
 def action_choices() -> list[tuple[str, str | Promise]]:
@@ -35,8 +33,8 @@ def action_choices() -> list[tuple[str, str | Promise]]:
 
 
 class LogFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
     user = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label=_("Action"), required=False)
     object_type = forms.TypedChoiceField(label=_("Object type"), required=False, coerce=int, empty_value=None)
@@ -106,8 +104,8 @@ class ObjectFilterForm(LogFilterForm):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -129,9 +127,9 @@ class BreachForm(forms.ModelForm):
         model = Breach
         fields = list(Breach.RECORDED_FIELDS)
         widgets = {
-            "discovered_at": DATETIME,
-            "authority_informed_at": DATETIME,
-            "subjects_informed_at": DATETIME,
+            "discovered_at": DateTimeInput,
+            "authority_informed_at": DateTimeInput,
+            "subjects_informed_at": DateTimeInput,
             "description": forms.Textarea(attrs={"rows": 4}),
             "data_concerned": forms.Textarea(attrs={"rows": 3}),
             "cases_concerned": forms.Textarea(attrs={"rows": 3}),
@@ -148,6 +146,12 @@ class BreachForm(forms.ModelForm):
                 "Only if the breach is unlikely to result in a risk to the people concerned."
             ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        authority = self.fields["authority"]
+        assert isinstance(authority, forms.ChoiceField)
+        authority.choices = [("", EMPTY_CHOICE), *SupervisoryAuthority.choices]
 
 
 class AuditSettingsForm(forms.ModelForm):

@@ -1,10 +1,15 @@
 """What the DPO console asks of the apps below it: the cell's organisations, who acts for
-each, and which audit entries are about one case and what hangs off it."""
+each, which audit entries are about one case and what hangs off it, the cases' references and
+the pages' titles."""
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     Case,
@@ -16,6 +21,7 @@ from cases.models import (
     Seat,
     Subject,
 )
+from livc.cells import navigation
 from livc.cells.models import Cell
 from meetings.models import Action, AgendaItem, Decision
 from participants.models import Organisation, Participant
@@ -62,3 +68,56 @@ def entries_about_case(cell: Cell, reference: str) -> Q | None:
     query |= about(Action, case.actions.values_list("pk", flat=True))
     query |= about(AgendaItem, case.agenda_items.values_list("pk", flat=True))
     return query
+
+
+def case_references(cell: Cell, pks: Iterable[str]) -> dict[str, str]:
+    """{case id as logged: reference} for the cell's cases among `pks`, in one query; a purged
+    case, whose row is gone, is missing."""
+    ids = set()
+    for pk in pks:
+        try:
+            ids.add(uuid.UUID(str(pk)))
+        except ValueError:
+            continue
+    if not ids:
+        return {}
+    rows = Case.objects.filter(cell=cell, pk__in=ids).values_list("pk", "reference")
+    return {str(pk): reference for pk, reference in rows}
+
+
+# The title of each page that logs an access, by URL name, for the pages the menu does not name
+# (the menu's entries lend theirs: `page_title`). A page missing here shows its URL name.
+PAGE_TITLES: dict[str, str | Promise] = {
+    "participants:participant_edit": _("Participant"),
+    "participants:invitation_detail": _("Invitation"),
+    "cases:detail": _("Case"),
+    "cases:table": _("Case table"),
+    "cases:identity": _("Identity of the person"),
+    "cases:informing": _("Informing register"),
+    "cases:referral_detail": _("Referral"),
+    "cases:referral_qualify": _("Qualify a referral"),
+    "cases:referral_identity": _("Identity in the referral"),
+    "meetings:detail": _("Meeting"),
+    "meetings:minutes": _("Minutes"),
+    "meetings:run": _("Chairing the meeting"),
+    "meetings:item": _("Agenda item at the meeting"),
+    "meetings:pdf": _("Minutes PDF"),
+    "audit:home": _("Audit trail"),
+    "audit:log": _("Access log"),
+    "audit:log_csv": _("Access log (CSV export)"),
+    "audit:log_pdf": _("Access log (PDF export)"),
+    "audit:user_accesses": _("Accesses by one user"),
+    "audit:object_accesses": _("Accesses to one object"),
+    "audit:people": _("Authorised persons"),
+    "audit:people_pdf": _("Authorised persons (PDF export)"),
+    "audit:unusual": _("Unusual access"),
+    "audit:breach": _("Breach"),
+    "audit:breach_edit": _("Change a breach"),
+}
+
+
+def page_titles() -> dict[str, str | Promise]:
+    """{URL name: page title}: the menu's labels, then the titles above."""
+    titles: dict[str, str | Promise] = {item.url_name: item.label for item in navigation.all_items()}
+    titles.update(PAGE_TITLES)
+    return titles

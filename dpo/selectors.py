@@ -1,20 +1,22 @@
 """Reads for the DPO console, always scoped to one cell and checked against the requesting user.
 
-Nothing here returns case content: entries are shown by object type and id, never by
-`object_repr`, and the free text of changes is not read at all.
+Nothing here returns case content: entries are shown by object type and id (a case by its
+reference), never by `object_repr`, and the free text of changes is not read at all.
 """
 
 import datetime
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cases.models import Case
 from dpo import lookups
 from dpo.models import AuditSettings, Breach
 from livc.accounts.models import User
@@ -206,6 +208,32 @@ def breaches_overdue(*, cell: Cell, now: datetime.datetime | None = None) -> lis
     return [breach for breach in candidates if breach.authority_overdue(now)]
 
 
+BREACH_DEADLINE_NEAR = datetime.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class BreachesDue:
+    overdue: int  # past the 72 hours (as `breaches_overdue`)
+    soon: int  # the 72 hours end within `BREACH_DEADLINE_NEAR`
+
+
+def breaches_due(*, cell: Cell, now: datetime.datetime | None = None) -> BreachesDue:
+    """How many breaches wait for the authority's notification: past the deadline, or nearly.
+
+    One query; the encrypted "why not" is read in Python on the few breaches within a day of
+    their deadline or past it, as in `breaches_overdue`.
+    """
+    now = now or timezone.now()
+    candidates = Breach.objects.filter(
+        cell=cell,
+        discovered_at__lte=now - Breach.AUTHORITY_DEADLINE + BREACH_DEADLINE_NEAR,
+        authority_informed_at__isnull=True,
+    )
+    waiting = [breach for breach in candidates if not breach.authority_not_informed_reason]
+    overdue = sum(1 for breach in waiting if breach.authority_overdue(now))
+    return BreachesDue(overdue=overdue, soon=len(waiting) - overdue)
+
+
 def audit_settings_get(*, cell: Cell) -> AuditSettings:
     """The cell's thresholds; the defaults if the DPO never changed them (not saved)."""
     return AuditSettings.objects.filter(cell=cell).first() or AuditSettings(cell=cell)
@@ -296,3 +324,42 @@ def unusual_access_list(
     for signal in signals:
         signal.user_name = names.get(signal.user_id or 0, "")
     return sorted(signals, key=lambda s: s.start, reverse=True)
+
+
+class _LoggedRow(Protocol):
+    object_type: str
+    object_type_id: int
+    object_id: str
+    page: str
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    """A row of the console's log, with its object and page named for the DPO."""
+
+    row: Any
+    object_label: str  # "Case 2026-0004", "purged case <id>", or the type and id
+    page_title: str  # the page's title, or its URL name when it has none
+
+
+def named_rows(*, cell: Cell, rows: list[_LoggedRow]) -> list[NamedRow]:
+    """Name each row's object and page: cases by their reference, resolved in one query for all
+    the rows; pages by their title (`dpo/lookups.py::page_titles`)."""
+    case_type = ContentType.objects.get_for_model(Case).pk
+    references = lookups.case_references(
+        cell, (row.object_id for row in rows if row.object_type_id == case_type and row.object_id)
+    )
+    titles = lookups.page_titles()
+    named = []
+    for row in rows:
+        label = f"{row.object_type} {row.object_id}" if row.object_id else ""
+        if row.object_id and row.object_type_id == case_type:
+            reference = references.get(str(row.object_id))
+            label = (
+                f"{row.object_type} {reference}"
+                if reference
+                else _("purged case %(id)s") % {"id": row.object_id}
+            )
+        title = str(titles[row.page]) if row.page in titles else row.page
+        named.append(NamedRow(row=row, object_label=label, page_title=title))
+    return named

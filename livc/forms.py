@@ -2,6 +2,28 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The first line of every select that asks for a choice: words, never "---------".
+EMPTY_CHOICE = _("Choose…")
+
+
+class DateInput(forms.DateInput):
+    """The one date widget: `<input type="date">`, whose value must be ISO whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The one date-and-time widget: `<input type="datetime-local">`, ISO like the date widget."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -1,5 +1,9 @@
 """Drawing PDFs with WeasyPrint, safely: a PDF never makes the server fetch anything but our
-own static files (no network, no arbitrary paths)."""
+own static files (no network, no arbitrary paths).
+
+Every PDF is tagged for accessibility (PDF/UA-1: a structure tree, the document's title from
+its `<title>` and its language from `<html lang>`), and is set in one font family, DejaVu
+Sans, page margins (headers, footers, page numbers) and code included."""
 
 import mimetypes
 from pathlib import Path
@@ -9,10 +13,19 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_BASE_URL = "https://static.livc.invalid/"  # never resolved: the fetcher serves it from disk
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, /MarkInfo, /Lang, the title shown
+PDF_FONT = "DejaVu Sans"  # Debian's fonts-dejavu-core
+
+# A user stylesheet: templates may still set sizes and weights, but the root (which the page
+# margin boxes inherit from) and the monospace elements of the browser's own sheet use one family.
+_BASE_CSS = f"""
+html {{ font-family: "{PDF_FONT}", sans-serif; }}
+code, kbd, pre, samp, tt {{ font-family: inherit; }}
+"""
 
 
 class StaticFilesOnly(URLFetcher):
@@ -36,5 +49,6 @@ class StaticFilesOnly(URLFetcher):
 
 def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:
     html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnly()).write_pdf()
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnly())
+    pdf = document.write_pdf(stylesheets=[CSS(string=_BASE_CSS)], pdf_variant=PDF_VARIANT)
     return bytes(pdf or b"")

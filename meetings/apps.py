@@ -12,6 +12,7 @@ class MeetingsConfig(AppConfig):
         from livc.cells.navigation import NavItem, register
         from meetings import audit  # noqa: F401  registers the models with auditlog
         from meetings.notices import overdue_actions
+        from meetings.waiting import SOURCES  # noqa: F401  registers what waits for the members
 
         at_table = frozenset({Role.MAYOR, Role.COORDINATOR, Role.INFORMATION_OFFICER, Role.PARTICIPANT})
         register(NavItem("meetings:list", _("Meetings"), at_table, position=32))

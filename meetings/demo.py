@@ -1,62 +1,158 @@
-"""Invented demo meetings of the cell Demostad: one past with finalised minutes and actions,
-one upcoming with its agenda. Runs after the cases app's demo data."""
+"""Invented demo meetings of the cell Demostad, on the demo's one timeline (livc/cells/demo.py):
+two past meetings with finalised minutes, and the next one planned. Runs after the cases app's
+demo data.
+
+- about eleven weeks ago: the first case consultation, on both open cases and the one closed
+  since, with an action that was done and one that is now overdue;
+- two weeks ago: the last case consultation, on the same cases and a topic, with decisions
+  (one agreed by everyone present) and an action due next week;
+- in ten days: the next one, planned, with one case and the review of open actions on its
+  agenda; the other case can still be added, and is not new since it was discussed before.
+
+Each title names the month of its date. The services build everything as on the day itself;
+the dates are then moved back to the day each meeting took place.
+"""
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus
-from livc.cells.demo import Demo
-from livc.cells.models import Membership, Role
-from meetings.models import Meeting
-from meetings.services import actions, meetings
+from livc.cells.demo import Demo, days_ago
+from livc.cells.models import Cell, Membership, Role
+from meetings.models import Action, ActionStatus, AgendaItem, Agreement, Attendance, Decision, Meeting
+from meetings.services import actions, decisions, meetings
 from participants.models import Participant
 
-TODAY = timezone.localdate
+FIRST_MEETING_DAYS_AGO = 77  # after every case opened (94 days ago at the latest)
+LAST_MEETING_DAYS_AGO = 14  # after the closed case was closed (30 days ago): it is not on the agenda
+NEXT_MEETING_IN_DAYS = 10
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december"]  # fmt: skip
+LOCATION = "Stadhuis, zaal 2"
+PLAN = "Begeleiding door school en CLB loopt verder; opvolging over drie maanden."
+
+
+def _at_two(moment: datetime.datetime) -> datetime.datetime:
+    """The meeting's time on that day: 14:00."""
+    return timezone.localtime(moment).replace(hour=14, minute=0, second=0, microsecond=0)
+
+
+def _title(starts_at: datetime.datetime) -> str:
+    return f"Casusoverleg {MONTHS[timezone.localtime(starts_at).month - 1]} (demo)"
 
 
 @transaction.atomic
 def seed(demo: Demo) -> None:
-    """One past meeting with finalised minutes, one upcoming meeting with its agenda."""
-    cell, now = demo.cells["demostad"], timezone.now()
+    cell = demo.cells["demostad"]
     if Meeting.objects.filter(cell=cell).exists():
         return  # demo meetings exist already: keep them as they are
     coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR)
-    open_cases = list(Case.objects.filter(cell=cell).exclude(status=CaseStatus.CLOSED).order_by("reference"))
+    cases = list(Case.objects.filter(cell=cell).exclude(status=CaseStatus.CLOSED).order_by("reference"))
     owner = Participant.objects.get(cell=cell, membership__user__email="clb@demostad.example")
-    past = meetings.meeting_create(
-        member=coordinator, kind="operational", title="Casusoverleg oktober (demo)",
-        starts_at=now - datetime.timedelta(days=14), location="Stadhuis, zaal 2",
-    )  # fmt: skip
-    for case in open_cases:
-        meetings.agenda_add_case(member=coordinator, meeting=past, case=case)
-    meetings.agenda_add_topic(member=coordinator, meeting=past, topic="Afspraken met de scholen")
-    meetings.meeting_advance(member=coordinator, meeting=past)
-    for participant in Participant.objects.filter(cell=cell, membership__is_active=True):
-        meetings.attendance_record(
-            member=coordinator, meeting=past, participant=participant, status="present", acknowledged=True
-        )
-    for item in past.items.select_related("case"):
+
+    first_day = days_ago(FIRST_MEETING_DAYS_AGO)
+    first = _held(coordinator, first_day, cases, topic=None, closed_since=_closed(cell))
+    for item in first.items.select_related("case"):
+        if item.case is not None and item.case.status != CaseStatus.CLOSED:
+            actions.action_create(member=coordinator, case=item.case, item=item, owner=owner,
+                                  description="Gesprek met de leerlingbegeleider plannen.",
+                                  due_on=timezone.localdate() + datetime.timedelta(days=1))  # fmt: skip
+    _finalise(coordinator, first, first_day)
+    done, overdue = Action.objects.filter(item__meeting=first).order_by("case__reference")[:2]
+    Action.objects.filter(pk=done.pk).update(
+        status=ActionStatus.DONE, due_on=_day(FIRST_MEETING_DAYS_AGO - 21), closed_at=days_ago(60)
+    )
+    Action.objects.filter(pk=overdue.pk).update(due_on=_day(5))  # comes back to the next table
+
+    last_day = days_ago(LAST_MEETING_DAYS_AGO)
+    last = _held(coordinator, last_day, cases, topic="Afspraken met de scholen")
+    for item in last.items.select_related("case"):
         if item.case is None:
-            minutes = {"signals": "", "assessment": "", "agreements": "Scholen krijgen een infosessie."}
-        else:
-            minutes = {
-                "signals": "Toestand besproken aan tafel.",
-                "assessment": "Geen acuut risico; opvolging loopt.",
-                "agreements": "School en CLB blijven in contact.",
-            }
-            actions.action_create(
-                member=coordinator, case=item.case, item=item, owner=owner,
-                description="Gesprek met de leerlingbegeleider plannen.",
-                due_on=TODAY() + datetime.timedelta(days=7),
-            )  # fmt: skip
-        meetings.minutes_save(member=coordinator, item=item, version=item.version, **minutes)
-    meetings.meeting_finalise(member=coordinator, meeting=past)
+            continue
+        if item.case.status == CaseStatus.FOLLOW_UP:  # a plan for an open case would change its status
+            decisions.decision_record(member=coordinator, item=item, kind="follow_up_plan", text=PLAN)
+        actions.action_create(member=coordinator, case=item.case, item=item, owner=owner,
+                              description="Terugkoppeling van het gesprek met de school.",
+                              due_on=timezone.localdate() + datetime.timedelta(days=7))  # fmt: skip
+    feedback_item = last.items.filter(case__isnull=False).order_by("position").first()
+    if feedback_item is not None:
+        feedback = decisions.decision_record(
+            member=coordinator,
+            item=feedback_item,
+            kind="ltf_feedback",
+            text="De LTF informeren over de opvolging.",
+        )
+        for participant in decisions.present_participants(feedback_item):
+            decisions.agreement_record(
+                member=coordinator, decision=feedback, participant=participant, agrees=True
+            )
+    _finalise(coordinator, last, last_day)
+
     upcoming = meetings.meeting_create(
-        member=coordinator, kind="operational", title="Casusoverleg december (demo)",
-        starts_at=now + datetime.timedelta(days=10), location="Stadhuis, zaal 2",
+        member=coordinator, kind="operational", location=LOCATION,
+        starts_at=_at_two(timezone.now() + datetime.timedelta(days=NEXT_MEETING_IN_DAYS)),
+        title=_title(timezone.now() + datetime.timedelta(days=NEXT_MEETING_IN_DAYS)),
     )  # fmt: skip
-    for case in open_cases:
+    for case in cases[:1]:  # the other open case is left to add: the agenda shows it, not new
         meetings.agenda_add_case(member=coordinator, meeting=upcoming, case=case)
     meetings.agenda_add_actions_review(member=coordinator, meeting=upcoming)
+
+
+def _day(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def _closed(cell: Cell) -> list[Case]:
+    """Cases closed since: they were open, and discussed, at the first meeting."""
+    return list(Case.objects.filter(cell=cell, status=CaseStatus.CLOSED).order_by("reference"))
+
+
+def _held(
+    coordinator: Membership,
+    when: datetime.datetime,
+    cases: list[Case],
+    topic: str | None,
+    closed_since: Sequence[Case] = (),
+) -> Meeting:
+    """A meeting that took place on `when`'s day: agenda, attendance, minutes; ended, not yet final."""
+    meeting = meetings.meeting_create(
+        member=coordinator, kind="operational", title=_title(when), starts_at=_at_two(when), location=LOCATION
+    )
+    for case in cases:
+        meetings.agenda_add_case(member=coordinator, meeting=meeting, case=case)
+    for case in closed_since:  # the service refuses a closed case today; back then it was open
+        AgendaItem.objects.create(meeting=meeting, position=meeting.items.count() + 1, kind="case", case=case)
+    if topic:
+        meetings.agenda_add_topic(member=coordinator, meeting=meeting, topic=topic)
+    meetings.meeting_start(member=coordinator, meeting=meeting, other_day_confirmed=True)
+    for participant in Participant.objects.filter(cell=coordinator.cell, membership__is_active=True):
+        meetings.attendance_record(
+            member=coordinator, meeting=meeting, participant=participant, status="present", acknowledged=True
+        )
+    for item in meeting.items.select_related("case"):
+        if item.case is None:
+            meetings.minutes_save(member=coordinator, item=item, version=item.version,
+                                  agreements="Scholen krijgen een infosessie over signalen.")  # fmt: skip
+        else:
+            meetings.minutes_save(member=coordinator, item=item, version=item.version,
+                                  signals="Toestand besproken aan tafel.",
+                                  assessment="Geen acuut risico; opvolging loopt.",
+                                  agreements="School en CLB blijven in contact.")  # fmt: skip
+    return meetings.meeting_end(member=coordinator, meeting=meeting)
+
+
+def _finalise(coordinator: Membership, meeting: Meeting, when: datetime.datetime) -> None:
+    """Finalise, then put every date back on the day the meeting took place (finalised the next)."""
+    meetings.meeting_finalise(member=coordinator, meeting=meeting)
+    held = _at_two(when)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=held, finalised_at=held + datetime.timedelta(days=1)
+    )
+    Attendance.objects.filter(meeting=meeting).update(acknowledged_at=held)
+    Decision.objects.filter(item__meeting=meeting).update(recorded_at=held, decided_at=held)
+    Agreement.objects.filter(decision__item__meeting=meeting).update(recorded_at=held)
+    Action.objects.filter(item__meeting=meeting).update(created_at=held)
+    Case.objects.filter(agenda_items__meeting=meeting).update(last_discussed_on=timezone.localdate(held))

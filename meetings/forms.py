@@ -1,22 +1,21 @@
 """Forms of the meeting pages. They validate and clean; the services decide."""
 
+import datetime
+from collections.abc import Sequence
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import TEXT_LIMIT, DateInput
+from cases.forms import TEXT_LIMIT
 from livc.cells.models import Cell
-from meetings.models import ActionStatus, AttendanceStatus, DecisionKind, MeetingKind
+from livc.forms import EMPTY_CHOICE, DateInput, DateTimeInput
+from meetings.models import ActionStatus, AttendanceStatus, DecisionKind, ItemKind, MeetingKind
 from participants.models import Participant
 
 MINUTES_LIMIT = 50_000
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)  # type: ignore[arg-type]
+# An action agreed at the table is due, unless changed, two weeks later.
+DEFAULT_DUE = datetime.timedelta(days=14)
 
 
 class MeetingForm(forms.Form):
@@ -27,17 +26,30 @@ class MeetingForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
     location = forms.CharField(label=_("Location"), max_length=150, required=False)
 
+    def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if editing:  # a planned meeting keeps its kind: its agenda depends on it
+            del self.fields["kind"]
+
+
+def _choose(choices: Sequence[tuple[str, object]]) -> list[tuple[str, object]]:
+    """The choices with "Choose…" first: nothing is chosen for the user."""
+    return [("", EMPTY_CHOICE), *choices]
+
 
 class TopicForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200, help_text=_("No personal data in a topic."))
 
 
 class AttendanceForm(forms.Form):
-    status = forms.ChoiceField(label=_("Attendance"), choices=AttendanceStatus.choices)
+    status = forms.ChoiceField(label=_("Attendance"), choices=_choose(AttendanceStatus.choices))
     acknowledged = forms.BooleanField(label=_("Acknowledged the secrecy in the room"), required=False)
 
 
 class MinutesForm(forms.Form):
+    """A case item's minutes: signals, assessment, agreements. A topic has one text ("Minutes"),
+    the review of open actions its agreements; both are kept in `agreements`."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     signals = forms.CharField(label=_("Signals"), required=False, max_length=MINUTES_LIMIT,
                               widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
@@ -46,9 +58,17 @@ class MinutesForm(forms.Form):
     agreements = forms.CharField(label=_("Agreements"), required=False, max_length=MINUTES_LIMIT,
                                  widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
 
+    def __init__(self, *args: object, kind: str = ItemKind.CASE, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if kind != ItemKind.CASE:
+            del self.fields["signals"], self.fields["assessment"]
+        if kind == ItemKind.TOPIC:
+            self.fields["agreements"].label = _("Minutes")
+            self.fields["agreements"].widget.attrs["rows"] = 8
+
 
 class DecisionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices)
+    kind = forms.ChoiceField(label=_("Decision"), choices=_choose(DecisionKind.choices))
     text = forms.CharField(
         label=_("Content or motivation"), required=False, max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -71,7 +91,9 @@ class AgreementForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("What is to be done"), max_length=TEXT_LIMIT,
                                   widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Participant.objects.none())
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Participant.objects.none(), empty_label=EMPTY_CHOICE
+    )
     due_on = forms.DateField(label=_("Due on"), widget=DateInput)
 
     def __init__(self, *args: object, cell: Cell, **kwargs: object) -> None:
@@ -83,13 +105,13 @@ class ActionForm(forms.Form):
             .order_by("membership__user__name")
         )
         field.label_from_instance = lambda p: f"{p.membership.user.name} ({p.organisation.name})"  # type: ignore[attr-defined]
-        self.fields["due_on"].initial = timezone.localdate()
+        self.fields["due_on"].initial = timezone.localdate() + DEFAULT_DUE
 
 
 class ActionCloseForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[(v, label) for v, label in ActionStatus.choices if v != ActionStatus.OPEN],
+        choices=_choose([(v, label) for v, label in ActionStatus.choices if v != ActionStatus.OPEN]),
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=TEXT_LIMIT,
                              help_text=_("Required when not possible or not undertaken."))  # fmt: skip

@@ -1,5 +1,6 @@
-"""The minutes PDF of one meeting for one recipient: only the items they may read, their name
-on every page, the secrecy notice and the rules-of-procedure version (rules 6 and 8)."""
+"""The minutes PDF of one meeting for one recipient: the attendance, and of the items they may
+read the minutes, approved corrections, decisions (with who agreed) and follow-up actions; their
+name on every page, the secrecy notice and the rules-of-procedure version (rules 6, 8 and 12)."""
 
 import base64
 
@@ -8,17 +9,15 @@ from django.utils import timezone, translation
 
 from livc.cells.models import Membership
 from livc.pdf import render_pdf
-from meetings.models import Addendum, Meeting, MinutesDocument
-from meetings.selectors import visible_items
+from meetings.models import Meeting, MinutesDocument
+from meetings.selectors import minutes_content
 
 
 def render_minutes(meeting: Meeting, member: Membership) -> bytes:
-    items = visible_items(member=member, meeting=meeting)
-    addenda = Addendum.objects.filter(item__in=items, approved_at_meeting__isnull=False)
     context = {
         "meeting": meeting,
         "recipient": member.user,
-        "rows": [(item, [a for a in addenda if a.item_id == item.pk]) for item in items],
+        "content": minutes_content(member=member, meeting=meeting),
         "generated_at": timezone.now(),
     }
     with translation.override(member.user.language):

@@ -6,13 +6,27 @@ case, and a participant reads only the items of cases at whose table they sit
 (docs/rules.md, rule 8).
 """
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus
 from cases.selectors import case_visible_list
 from livc.cells.models import CELL_WIDE_CASE_ROLES, Membership, Role
-from meetings.models import Action, ActionStatus, AgendaItem, ItemKind, Meeting, MeetingStatus
+from meetings.models import (
+    Action,
+    ActionStatus,
+    Addendum,
+    AgendaItem,
+    Agreement,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    ItemKind,
+    Meeting,
+)
 from participants.models import Participant
 
 
@@ -71,16 +85,157 @@ def overdue_action_count(*, member: Membership) -> int:
 
 
 def agenda_candidates(*, member: Membership, meeting: Meeting) -> list[tuple[Case, bool]]:
-    """Open cases not yet on the agenda, each with whether it is new since the last meeting."""
-    last = (
-        Meeting.objects.filter(cell=member.cell, status=MeetingStatus.FINALISED)
-        .exclude(pk=meeting.pk)
-        .first()
-    )
+    """Open cases not yet on the agenda, each with whether it is new: never yet discussed at a
+    meeting whose minutes were finalised."""
     cases = (
         Case.objects.filter(cell=member.cell, status__in=[CaseStatus.OPEN, CaseStatus.FOLLOW_UP])
         .exclude(agenda_items__meeting=meeting)
         .select_related("subject")
         .order_by("reference")
     )
-    return [(case, last is None or case.opened_at > last.starts_at) for case in cases]
+    return [(case, case.last_discussed_on is None) for case in cases]
+
+
+# --- The complete minutes, as one reader may see them ---------------------------------------------
+
+_ATTENDANCE_ORDER = {AttendanceStatus.PRESENT: 0, AttendanceStatus.EXCUSED: 1, AttendanceStatus.ABSENT: 2}
+
+
+@dataclass(frozen=True)
+class DecisionMinutes:
+    """A decision as the minutes record it. For a decision that needs everyone's agreement:
+    who agreed, who did not, and who was present for the item without answering (rule 12)."""
+
+    decision: Decision
+    agreed: list[Participant]
+    disagreed: list[Participant]
+    unanswered: list[Participant]
+
+
+@dataclass(frozen=True)
+class ItemMinutes:
+    """One agenda item of the minutes: its number as the reader sees it, its text, its
+    corrections, and the decisions and follow-up actions taken about it."""
+
+    number: int
+    item: AgendaItem
+    addenda: list[Addendum]
+    decisions: list[DecisionMinutes]
+    actions: list[Action]
+
+    @property
+    def approved_addenda(self) -> list[Addendum]:
+        return [addendum for addendum in self.addenda if addendum.approved_at_meeting_id is not None]
+
+
+@dataclass(frozen=True)
+class AttendanceMinutes:
+    """One participant's attendance, with the numbers of the reader's items they were present for."""
+
+    attendance: Attendance
+    participant: Participant
+    item_numbers: list[int]
+
+
+@dataclass(frozen=True)
+class MinutesContent:
+    meeting: Meeting
+    items: list[ItemMinutes]
+    attendance: list[AttendanceMinutes]
+
+
+def minutes_content(*, member: Membership, meeting: Meeting) -> MinutesContent:
+    """The complete minutes as this member may read them (rules 8 and 12).
+
+    Items, their corrections, decisions and actions: only the items of `visible_items`, so a
+    participant reads nothing of a case at whose table they do not sit. Attendance is
+    meeting-level and shown to every reader of the meeting, but the items someone was present
+    for are given only among the reader's own items.
+    """
+    items = visible_items(member=member, meeting=meeting)
+    numbers = {item.pk: number for number, item in enumerate(items, start=1)}
+    with_content = [item for item in items if item.removed_on is None]
+
+    addenda: dict[UUID, list[Addendum]] = {}
+    for addendum in Addendum.objects.filter(item__in=items).select_related(
+        "approved_at_meeting", "created_by"
+    ):
+        addenda.setdefault(addendum.item_id, []).append(addendum)
+
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting).select_related(
+            "participant__membership__user", "participant__organisation"
+        )
+    )
+    attended: dict[int, set[UUID]] = {}
+    for attendance_id, item_id in Attendance.items.through.objects.filter(
+        attendance__meeting=meeting
+    ).values_list("attendance_id", "agendaitem_id"):
+        attended.setdefault(attendance_id, set()).add(item_id)
+    present_for: dict[UUID, list[Participant]] = {}
+    for attendance in attendances:
+        if attendance.status == AttendanceStatus.PRESENT:
+            for item_id in attended.get(attendance.pk, ()):
+                present_for.setdefault(item_id, []).append(attendance.participant)
+
+    decisions: dict[UUID, list[DecisionMinutes]] = {}
+    agreements = Agreement.objects.select_related(
+        "participant__membership__user", "participant__organisation"
+    )
+    for decision in (
+        Decision.objects.filter(item__in=with_content)
+        .prefetch_related(Prefetch("agreements", queryset=agreements))
+        .order_by("recorded_at")
+    ):
+        answers = {agreement.participant_id: agreement for agreement in decision.agreements.all()}
+        unanswered = []
+        if decision.needs_consensus:
+            unanswered = [p for p in present_for.get(decision.item_id, []) if p.pk not in answers]
+        decisions.setdefault(decision.item_id, []).append(
+            DecisionMinutes(
+                decision=decision,
+                agreed=_by_name([a.participant for a in answers.values() if a.agrees]),
+                disagreed=_by_name([a.participant for a in answers.values() if not a.agrees]),
+                unanswered=_by_name(unanswered),
+            )
+        )
+
+    actions: dict[UUID | None, list[Action]] = {}
+    for action in (
+        Action.objects.filter(item__in=with_content)
+        .select_related("owner__membership__user", "organisation")
+        .order_by("due_on", "created_at")
+    ):
+        actions.setdefault(action.item_id, []).append(action)
+
+    rows = [
+        ItemMinutes(
+            number=numbers[item.pk],
+            item=item,
+            addenda=addenda.get(item.pk, []),
+            decisions=decisions.get(item.pk, []),
+            actions=actions.get(item.pk, []),
+        )
+        for item in items
+    ]
+    attendance_rows = [
+        AttendanceMinutes(
+            attendance=attendance,
+            participant=attendance.participant,
+            item_numbers=sorted(numbers[pk] for pk in attended.get(attendance.pk, ()) if pk in numbers)
+            if attendance.status == AttendanceStatus.PRESENT
+            else [],
+        )
+        for attendance in attendances
+    ]
+    attendance_rows.sort(
+        key=lambda row: (
+            _ATTENDANCE_ORDER.get(AttendanceStatus(row.attendance.status), 3),
+            row.participant.membership.user.name.casefold(),
+        )
+    )
+    return MinutesContent(meeting=meeting, items=rows, attendance=attendance_rows)
+
+
+def _by_name(participants: list[Participant]) -> list[Participant]:
+    return sorted(participants, key=lambda participant: participant.membership.user.name.casefold())

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/", meetings.meeting_list, name="list"),
     path("meetings/new/", meetings.meeting_new, name="new"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="edit"),
     re_path(AGENDA, meetings.agenda_change, name="agenda"),
     path("meetings/<int:pk>/attendance/<int:participant_pk>/", meetings.attendance, name="attendance"),
     path("meetings/<int:pk>/acknowledge/", meetings.acknowledge, name="acknowledge"),

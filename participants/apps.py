@@ -12,11 +12,12 @@ class ParticipantsConfig(AppConfig):
         from livc.cells.navigation import ALL_ROLES, NavItem, register
         from participants import audit  # noqa: F401  registers the models with auditlog
         from participants.notices import acknowledgement_missing, rules_missing
+        from participants.waiting import SOURCES  # noqa: F401  registers what waits for the members
 
-        staff = frozenset({Role.COORDINATOR, Role.MAYOR})
+        staff, mayor = frozenset({Role.COORDINATOR, Role.MAYOR}), frozenset({Role.MAYOR})
         register(NavItem("participants:participants", _("Participants"), staff, position=20))
         register(NavItem("participants:invitations", _("Invitations"), staff, position=21))
-        register(NavItem("participants:approvals", _("Approvals"), frozenset({Role.MAYOR}), position=22))
+        register(NavItem("participants:approvals", _("Approvals"), mayor, 22, "participants.approvals"))
         register(NavItem("participants:organisations", _("Organisations"), staff, position=23))
         register(NavItem("participants:rules", _("Rules of procedure"), ALL_ROLES, position=24))
         notices.register(rules_missing)

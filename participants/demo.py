@@ -5,10 +5,15 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from livc.accounts.models import User
-from livc.cells.demo import Demo
+from livc.cells.demo import (
+    CELL_FOUNDED_DAYS_AGO,
+    INVITED_MEMBER_DAYS_AGO,
+    RULES_IN_FORCE_DAYS_AGO,
+    Demo,
+    days_ago,
+)
 from livc.cells.models import Cell, Membership, Role
 from participants.models import (
     CONFIDENTIALITY_STATEMENT_VERSION,
@@ -104,17 +109,30 @@ INVITATIONS = [
     ),
     ("clb@demostad.example", "Sara Wilgendaal", "CLB Demostad", "Directeur", InvitationStatus.ACCEPTED, ""),
 ]
-# What happened to each demo invitation after it was drafted.
-HISTORY: dict[str, list[str]] = {
-    InvitationStatus.DRAFT: [],
-    InvitationStatus.PENDING: ["proposed"],
-    InvitationStatus.REJECTED: ["proposed", "rejected"],
-    InvitationStatus.SENT: ["proposed", "approved"],
-    InvitationStatus.DECLINED: ["proposed", "approved", "declined"],
-    InvitationStatus.EXPIRED: ["proposed", "approved", "expired"],
-    InvitationStatus.WITHDRAWN: ["proposed", "withdrawn"],
-    InvitationStatus.ACCEPTED: ["proposed", "approved", "accepted"],
+# What happened to each demo invitation, and how many days ago (livc/cells/demo.py, the timeline):
+# an invitation link is valid LIVC_INVITATION_VALID_DAYS (14) days after it is sent; the accepted
+# one made the participant who refers the demo cases, long before the first referral.
+ACCEPTED_DAYS_AGO = INVITED_MEMBER_DAYS_AGO
+HISTORY: dict[str, list[tuple[str, int]]] = {
+    InvitationStatus.DRAFT: [("drafted", 3)],
+    InvitationStatus.PENDING: [("drafted", 9), ("proposed", 8)],
+    InvitationStatus.REJECTED: [("drafted", 30), ("proposed", 29), ("rejected", 27)],
+    InvitationStatus.SENT: [("drafted", 8), ("proposed", 7), ("approved", 5)],
+    InvitationStatus.DECLINED: [("drafted", 32), ("proposed", 30), ("approved", 28), ("declined", 24)],
+    InvitationStatus.EXPIRED: [("drafted", 44), ("proposed", 42), ("approved", 40), ("expired", 26)],
+    InvitationStatus.WITHDRAWN: [("drafted", 20), ("proposed", 19), ("withdrawn", 15)],
+    InvitationStatus.ACCEPTED: [
+        ("drafted", ACCEPTED_DAYS_AGO + 6),
+        ("proposed", ACCEPTED_DAYS_AGO + 5),
+        ("approved", ACCEPTED_DAYS_AGO + 3),
+        ("accepted", ACCEPTED_DAYS_AGO),
+    ],
 }
+
+
+def _when(status: str, action: str) -> datetime.datetime | None:
+    """When the demo invitation in `status` took the step `action`, or None if it never did."""
+    return next((days_ago(days) for step, days in HISTORY[status] if step == action), None)
 
 
 @transaction.atomic
@@ -126,12 +144,20 @@ def seed(demo: Demo) -> None:
         }
         _seats(cell, organisations)
         rules = _rules(cell)
+        Organisation.objects.filter(cell=cell).update(created_at=days_ago(CELL_FOUNDED_DAYS_AGO))
         for membership in Membership.objects.filter(cell=cell).exclude(role=Role.DPO):
-            ConfidentialityAcknowledgement.objects.get_or_create(
+            acknowledgement, _ = ConfidentialityAcknowledgement.objects.get_or_create(
                 cell=cell,
                 user=membership.user,
                 rules=rules,
                 statement_version=CONFIDENTIALITY_STATEMENT_VERSION,
+            )
+            # Founders acknowledge the day the rules come into force, a newcomer the day they join.
+            joined = (
+                INVITED_MEMBER_DAYS_AGO if membership.role == Role.PARTICIPANT else RULES_IN_FORCE_DAYS_AGO
+            )
+            ConfidentialityAcknowledgement.objects.filter(pk=acknowledgement.pk).update(
+                acknowledged_at=days_ago(joined)
             )
     _invitations(demo)
 
@@ -147,7 +173,7 @@ def _seats(cell: Cell, organisations: dict[str, Organisation]) -> None:
             organisation = organisations[name]
         else:
             continue
-        Participant.objects.update_or_create(
+        participant, _ = Participant.objects.update_or_create(
             membership=membership,
             defaults={
                 "cell": cell,
@@ -156,6 +182,7 @@ def _seats(cell: Cell, organisations: dict[str, Organisation]) -> None:
                 "is_fixed_representative": fixed,
             },
         )
+        Participant.objects.filter(pk=participant.pk).update(created_at=membership.created_at)
 
 
 def _rules(cell: Cell) -> RulesOfProcedure:
@@ -169,9 +196,10 @@ def _rules(cell: Cell) -> RulesOfProcedure:
             "status": RulesStatus.IN_FORCE,
             "drafted_by": coordinator,
             "approved_by": mayor,
-            "approved_at": timezone.now() - datetime.timedelta(days=60),
+            "approved_at": days_ago(RULES_IN_FORCE_DAYS_AGO),
         },
     )
+    RulesOfProcedure.objects.filter(pk=rules.pk).update(created_at=days_ago(RULES_IN_FORCE_DAYS_AGO + 5))
     return rules
 
 
@@ -179,12 +207,12 @@ def _invitations(demo: Demo) -> None:
     cell = demo.cells["demostad"]
     coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR).user
     mayor = Membership.objects.get(cell=cell, role=Role.MAYOR).user
-    now = timezone.now()
+    valid = datetime.timedelta(days=settings.LIVC_INVITATION_VALID_DAYS)
     for email, name, organisation_name, function, status, note in INVITATIONS:
         organisation = Organisation.objects.get(cell=cell, name=organisation_name)
-        decided = status not in (InvitationStatus.DRAFT, InvitationStatus.PENDING, InvitationStatus.WITHDRAWN)
-        sent = status in (InvitationStatus.SENT, InvitationStatus.DECLINED, InvitationStatus.EXPIRED,
-                          InvitationStatus.ACCEPTED)  # fmt: skip
+        decided = _when(status, "approved") or _when(status, "rejected")
+        sent = _when(status, "approved")  # the link goes out when the mayor approves
+        responded = _when(status, "accepted") or _when(status, "declined")
         accepted = status == InvitationStatus.ACCEPTED
         invitation, _ = Invitation.objects.update_or_create(
             cell=cell,
@@ -199,33 +227,26 @@ def _invitations(demo: Demo) -> None:
                 "status": status,
                 "proposed_by": coordinator,
                 "decided_by": mayor if decided else None,
-                "decided_at": now - datetime.timedelta(days=20) if decided else None,
+                "decided_at": decided,
                 "rejection_reason": note if status == InvitationStatus.REJECTED else "",
                 "decline_motivation": note if status == InvitationStatus.DECLINED else "",
                 "token_nonce": new_nonce()
                 if status in (InvitationStatus.SENT, InvitationStatus.EXPIRED)
                 else "",
-                "sent_at": now - datetime.timedelta(days=20) if sent else None,
-                "expires_at": _expiry(now, status) if sent else None,
+                "sent_at": sent,
+                "expires_at": sent + valid if sent else None,
                 "as_fixed_representative": accepted,
                 "membership": Membership.objects.get(cell=cell, user__email=email) if accepted else None,
-                "responded_at": now - datetime.timedelta(days=18) if accepted else None,
+                "responded_at": responded,
             },
         )
-        if not invitation.events.exists():
-            _history(invitation, status, coordinator, mayor, note)
+        Invitation.objects.filter(pk=invitation.pk).update(created_at=_when(status, "drafted"))
+        invitation.events.all().delete()  # the history follows the dates just set
+        _history(invitation, status, coordinator, mayor, note)
         if status == InvitationStatus.SENT:
             token = make_token(invitation_id=invitation.pk, nonce=invitation.token_nonce)
             link = settings.LIVC_BASE_URL + reverse("invitation:respond", kwargs={"token": token})
             demo.notes.append(f"\nAn open invitation for {name} ({email}), to try accepting it:\n  {link}")
-
-
-def _expiry(now: datetime.datetime, status: str) -> datetime.datetime:
-    return (
-        now - datetime.timedelta(days=6)
-        if status == InvitationStatus.EXPIRED
-        else now + datetime.timedelta(days=10)
-    )
 
 
 def _history(invitation: Invitation, status: str, coordinator: User, mayor: User, note: str) -> None:
@@ -238,13 +259,12 @@ def _history(invitation: Invitation, status: str, coordinator: User, mayor: User
         "rejected": mayor,
         "accepted": invitee,
     }
-    steps = ["drafted", *HISTORY[status]]
-    start = timezone.now() - datetime.timedelta(days=25)
-    for index, action in enumerate(steps):
+    steps = HISTORY[status]
+    for index, (action, days) in enumerate(steps):
         InvitationEvent.objects.create(
             invitation=invitation,
             action=action,
             actor=actors.get(action),
-            at=start + datetime.timedelta(days=index * 3),
+            at=days_ago(days),
             note=note if index == len(steps) - 1 else "",
         )

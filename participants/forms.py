@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from livc.accounts.forms import NATIVE_LANGUAGE_NAMES
 from livc.cells.models import Cell
-from participants.models import Organisation, Participant, ParticipantKind
+from livc.forms import EMPTY_CHOICE
+from participants.models import Organisation, OrganisationType, Participant, ParticipantKind
 
 TEXT_LIMIT = 5000
 
@@ -19,11 +20,17 @@ class OrganisationForm(forms.ModelForm):
             )
         }
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["type"].choices = [("", EMPTY_CHOICE), *OrganisationType.choices]  # type: ignore[attr-defined]
+
 
 class InvitationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=EMPTY_CHOICE
+    )
     function = forms.CharField(label=_("Function"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Professional or volunteer"),
@@ -78,6 +85,7 @@ class ParticipantForm(forms.ModelForm):
             .select_related("membership__user")
         )
         self.fields["substitute"].label_from_instance = lambda p: p.membership.user.name  # type: ignore[attr-defined]
+        self.fields["substitute"].empty_label = _("No substitute")  # type: ignore[attr-defined]
 
 
 class RulesForm(forms.Form):

@@ -260,6 +260,8 @@ class InvitationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("invitation event")
+        verbose_name_plural = _("invitation events")
 
     def __str__(self) -> str:
         return f"InvitationEvent {self.pk}"
@@ -333,6 +335,8 @@ class ConfidentialityAcknowledgement(models.Model):
     class Meta:
         ordering = ["-acknowledged_at"]
         indexes = [models.Index(fields=["cell", "user", "-acknowledged_at"], name="ack_cell_user_time")]
+        verbose_name = _("confidentiality acknowledgement")
+        verbose_name_plural = _("confidentiality acknowledgements")
 
     def __str__(self) -> str:
         return f"Acknowledgement {self.pk}"

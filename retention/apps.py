@@ -17,6 +17,7 @@ class RetentionConfig(AppConfig):
         from retention.checks import retention_defaults
         from retention.hooks import retention_panel, upcoming_purges
         from retention.models import RetentionSettings
+        from retention.waiting import SOURCES  # noqa: F401  registers what waits for the members
 
         auditlog.register(RetentionSettings, include_fields=["not_retained_days", "warning_days"])
         checks.register(retention_defaults)

@@ -24,7 +24,7 @@ def retention_panel(case: Case) -> CasePanel:
     warning_days = selectors.settings_get(cell=case.cell).warning_days
     soon = retention.keep_until < timezone.localdate() + datetime.timedelta(days=warning_days)
     line = _("Personal data kept until %(date)s (%(basis)s).") % {
-        "date": date_format(retention.keep_until, "j F Y"),
+        "date": date_format(retention.keep_until),
         "basis": retention.explanation,
     }
     lines: list[str | Promise] = [line]
@@ -40,7 +40,7 @@ def upcoming_purges(request: CellRequest) -> Notice | None:
     upcoming = selectors.upcoming_get(cell=request.cell)
     if not upcoming.count:
         return None
-    by = date_format(upcoming.until, "j F Y")
+    by = date_format(upcoming.until)
     parts = []
     if upcoming.cases:
         parts.append(

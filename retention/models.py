@@ -11,8 +11,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from livc.cells.models import Cell
 from retention.policy import Basis
@@ -105,13 +105,18 @@ _NAMES = {
 }
 
 
+def _takes_singular(number: int) -> bool:
+    """The active language's plural rule: French counts 0 and 1 in the singular, Dutch and English 1."""
+    return number in (0, 1) if (get_language() or "").startswith("fr") else number == 1
+
+
 def _counted(label: str, number: int) -> str:
     """ "3 seats" from ("cases.Seat", 3); the label itself if the model is unknown."""
     if label in _NAMES:
         singular, plural = _NAMES[label]
-        return f"{number} {singular if number == 1 else plural}"
+        return f"{number} {singular if _takes_singular(number) else plural}"
     try:
         options = apps.get_model(label)._meta
     except (LookupError, ValueError):
         return f"{number} {label}"
-    return f"{number} {options.verbose_name if number == 1 else options.verbose_name_plural}"
+    return f"{number} {options.verbose_name if _takes_singular(number) else options.verbose_name_plural}"

@@ -110,7 +110,7 @@ def _decision_order(extension: Extension) -> tuple[datetime.date, datetime.datet
 
 
 def _long(day: datetime.date | None) -> str:
-    return date_format(day, "j F Y") if day else ""
+    return date_format(day) if day else ""
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

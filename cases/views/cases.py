@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors, workflow
 from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager, require_no_dpo
-from cases.forms import ReviewForm, StatusForm
+from cases.forms import CloseForm, ReviewForm, StatusForm
 from cases.models import Case, CaseStatus, IdentityRequest
 from cases.services import cases as case_services
 from livc.audit.access import record_access, shows_personal_data
 from livc.cells.models import Role
+from livc.forms import add_service_errors
 from livc.http import CellRequest
 
 
@@ -71,7 +72,7 @@ def case_detail(request: CellRequest, pk: str) -> HttpResponse:
             status=IdentityRequest.Status.PENDING
         ).exists(),
         "manager": manager,
-        "next_statuses": [(s, CaseStatus(s).label) for s in workflow.allowed_next(case.status)],
+        "status_form": StatusForm(case=case) if workflow.allowed_next(case.status) else None,
         "review_form": ReviewForm(initial={"review_on": case.review_on}),
     }
     record_access(request, case)
@@ -80,19 +81,51 @@ def case_detail(request: CellRequest, pk: str) -> HttpResponse:
 
 @require_POST
 def case_status(request: CellRequest, pk: str) -> HttpResponse:
+    """Reopening or follow-up changes at once; closing asks for confirmation on its own page."""
     case = get_case_for_user(request, pk)
     require_case_manager(request)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            case_services.case_change_status(member=request.membership, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Status changed."))
+    form = StatusForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, _("Choose the case's new status."))
+        return HttpResponseRedirect(case_url(case) + "#manage-title")
+    if form.cleaned_data["status"] == CaseStatus.CLOSED:
+        return HttpResponseRedirect(case_url(case, "close"))
+    try:
+        case_services.case_change_status(
+            member=request.membership, case=case, status=form.cleaned_data["status"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, _("Choose a valid status."))
+        messages.success(
+            request,
+            _("Status changed to “%(status)s”.") % {"status": CaseStatus(form.cleaned_data["status"]).label},
+        )
     return HttpResponseRedirect(case_url(case))
+
+
+def case_close(request: CellRequest, pk: str) -> HttpResponse:
+    """What closing does, and the reason it needs; nothing changes until the button is pressed."""
+    case = get_case_for_user(request, pk)
+    require_case_manager(request)
+    if CaseStatus.CLOSED not in workflow.allowed_next(case.status):
+        messages.error(request, _("This case cannot be closed now."))
+        return HttpResponseRedirect(case_url(case))
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_change_status(
+                member=request.membership,
+                case=case,
+                status=CaseStatus.CLOSED,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Case %(reference)s closed.") % {"reference": case.reference})
+            return HttpResponseRedirect(case_url(case))
+    return render(request, "cases/close.html", {"case": case, "form": form})
 
 
 @require_POST

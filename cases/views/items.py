@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from cases.access import acknowledgement_redirect, get_case_for_user
 from cases.forms import ItemForm
@@ -33,14 +33,34 @@ def item_new(request: CellRequest, pk: str) -> HttpResponse:
             messages.success(
                 request, _("Information added. It stays yours: you can withdraw it at any time.")
             )
-            return HttpResponseRedirect(case_url(case) + "#items")
+            return HttpResponseRedirect(case_url(case))  # the confirmation shows at the top
     return render(request, "cases/item_form.html", {"case": case, "form": form})
 
 
-@require_POST
 def item_withdraw(request: CellRequest, pk: str, item_pk: str) -> HttpResponse:
+    """GET says that withdrawing erases the text for good; only the POST withdraws."""
     case = get_case_for_user(request, pk)
     item = get_object_or_404(InformationItem, pk=item_pk, case=case, withdrawn_at__isnull=True)
-    item_services.item_withdraw(member=request.membership, item=item)  # 403 unless the owner
-    messages.success(request, _("Information withdrawn. It no longer appears anywhere."))
-    return HttpResponseRedirect(case_url(case) + "#items")
+    if item.owner.membership_id != request.membership.pk:
+        raise PermissionDenied
+    if request.method == "POST":
+        item_services.item_withdraw(member=request.membership, item=item)
+        messages.success(request, _("Information withdrawn. It no longer appears anywhere."))
+        return HttpResponseRedirect(case_url(case))  # the confirmation shows at the top
+    if (redirect := acknowledgement_redirect(request)) is not None:
+        return redirect
+    context = {
+        "case": case,
+        "title": _("Withdraw your information?"),
+        "explanation": [
+            _(
+                "The information you shared on %(date)s (%(category)s) is erased for good: nobody at "
+                "the table sees it any more, and it cannot be brought back."
+            )
+            % {"date": date_format(item.shared_on, "DATE_FORMAT"), "category": item.get_category_display()},
+            _("To share it again later, add it anew."),
+        ],
+        "action": _("Withdraw and erase"),
+        "cancel_url": case_url(case) + "#items",
+    }
+    return render(request, "cases/confirm.html", context)

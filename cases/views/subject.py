@@ -105,15 +105,29 @@ def relation_new(request: CellRequest, pk: str) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Relation recorded."))
-            return HttpResponseRedirect(case_url(case) + "#relations")
+            return HttpResponseRedirect(case_url(case))  # the confirmation shows at the top
     return render(request, "cases/relation_form.html", {"case": case, "form": form})
 
 
-@require_POST
 def relation_delete(request: CellRequest, pk: str, relation_pk: str) -> HttpResponse:
+    """GET asks for confirmation; only the POST removes the relation."""
     case = get_case_for_user(request, pk)
     require_case_manager(request)
     relation = get_object_or_404(Relation, pk=relation_pk, case=case)
-    case_services.relation_remove(member=request.membership, relation=relation)
-    messages.success(request, _("Relation removed."))
-    return HttpResponseRedirect(case_url(case) + "#relations")
+    if request.method == "POST":
+        case_services.relation_remove(member=request.membership, relation=relation)
+        messages.success(request, _("Relation removed."))
+        return HttpResponseRedirect(case_url(case))  # the confirmation shows at the top
+    if (redirect := acknowledgement_redirect(request)) is not None:
+        return redirect
+    context = {
+        "case": case,
+        "title": _("Remove this relation?"),
+        "explanation": [
+            _("The relation “%(kind)s” and what was noted about it are deleted; it cannot be brought back.")
+            % {"kind": relation.get_kind_display()},
+        ],
+        "action": _("Remove the relation"),
+        "cancel_url": case_url(case) + "#relations",
+    }
+    return render(request, "cases/confirm.html", context)

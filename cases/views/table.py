@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from cases import selectors
 from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager
@@ -25,10 +24,10 @@ def table(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     if (redirect := acknowledgement_redirect(request)) is not None:
         return redirect
-    form = SeatForm(request.POST if request.method == "POST" else None, case=case)
+    form: SeatForm | None = SeatForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST":
         require_case_manager(request)
-        if form.is_valid():
+        if form is not None and form.is_valid():
             try:
                 seat_services.seat_participant(
                     member=request.membership, case=case, participant=form.cleaned_data["participant"]
@@ -38,19 +37,43 @@ def table(request: CellRequest, pk: str) -> HttpResponse:
             else:
                 messages.success(request, _("Seated at the table: they see this case from now on."))
                 return HttpResponseRedirect(case_url(case, "table"))
+    if form is not None and not form.has_candidates():
+        form = None  # everyone who may sit at this table already does: an empty state, no form
     record_access(request, case)
     context = {"case": case, "seats": list(selectors.seat_list(case=case)), "form": form}
     return render(request, "cases/table.html", context)
 
 
-@require_POST
 def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
+    """GET says what removing the person does; only the POST removes them."""
     case = get_case_for_user(request, pk)
     require_case_manager(request)
-    seat = get_object_or_404(Seat, pk=seat_pk, case=case)
-    seat_services.unseat_participant(member=request.membership, seat=seat)
-    messages.success(request, _("Removed from the table: they no longer see this case."))
-    return HttpResponseRedirect(case_url(case, "table"))
+    seats = Seat.objects.select_related("participant__membership__user")
+    seat = get_object_or_404(seats, pk=seat_pk, case=case)
+    name = seat.participant.membership.user.name
+    if request.method == "POST":
+        seat_services.unseat_participant(member=request.membership, seat=seat)
+        messages.success(
+            request, _("%(name)s was removed from the table: they no longer see this case.") % {"name": name}
+        )
+        return HttpResponseRedirect(case_url(case, "table"))
+    if (redirect := acknowledgement_redirect(request)) is not None:
+        return redirect
+    context = {
+        "case": case,
+        "title": _("Remove %(name)s from this case's table?") % {"name": name},
+        "explanation": [
+            _(
+                "From their next click on, %(name)s no longer sees this case, its information or its "
+                "items in the minutes."
+            )
+            % {"name": name},
+            _("The information they shared stays at the table. To give them access again, seat them again."),
+        ],
+        "action": _("Remove from the table"),
+        "cancel_url": case_url(case, "table"),
+    }
+    return render(request, "cases/confirm.html", context)
 
 
 def invite(request: CellRequest, pk: str) -> HttpResponse:

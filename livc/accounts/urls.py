@@ -9,6 +9,8 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("verify/", views.verify, name="verify"),
     path("setup/", views.setup, name="setup"),
+    path("session/", views.session_status, name="session_status"),
+    path("session/renew/", views.session_renew, name="session_renew"),
     path("security/", views.security, name="security"),
     path("language/", views.language, name="language"),
 ]

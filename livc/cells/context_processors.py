@@ -1,27 +1,71 @@
+from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
+from livc.accounts.models import User
+from livc.cells.models import Membership
 from livc.cells.navigation import items_for
 from livc.cells.notices import notices_for
+from livc.cells.selectors import membership_list_for_user
+from livc.cells.waiting import count_of
+
+
+class CellSwitcher:
+    """The header's switch between the cells a person is a member of; shown only for several.
+
+    Read only when the header is drawn (one query), from the person's own effective memberships.
+    """
+
+    def __init__(self, user: User, current: Membership | None) -> None:
+        self.user = user
+        self.current_cell_id = current.cell_id if current is not None else None
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        return list(membership_list_for_user(user=self.user))
+
+    @property
+    def show(self) -> bool:
+        return len(self.memberships) > 1
+
+    @property
+    def current(self) -> Membership | None:
+        return next((m for m in self.memberships if m.cell_id == self.current_cell_id), None)
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "url": reverse("cells:home", kwargs={"cell_slug": membership.cell.slug}),
+                "name": membership.cell.name,
+                "role": membership.get_role_display(),
+                "current": membership.cell_id == self.current_cell_id,
+            }
+            for membership in self.memberships
+        ]
 
 
 def cell(request: HttpRequest) -> dict[str, Any]:
-    """The current cell, the user's membership and the navigation for their role."""
+    """The current cell, the user's membership, the navigation for their role, the cell switcher."""
     membership = getattr(request, "membership", None)
+    user = getattr(request, "user", None)
+    switcher = {"cell_switcher": CellSwitcher(user, membership)} if user and user.is_authenticated else {}
     if membership is None:
-        return {}
+        return switcher
     current = request.resolver_match.view_name if request.resolver_match else ""
     nav = [
         {
             "url": reverse(item.url_name, kwargs={"cell_slug": membership.cell.slug}),
             "label": item.label,
             "current": item.url_name == current,
+            "count": count_of(request, item.count_source) if item.count_source else 0,  # type: ignore[arg-type]
         }
         for item in items_for(membership.role)
     ]
     return {
+        **switcher,
         "cell": membership.cell,
         "membership": membership,
         "cell_nav": nav,

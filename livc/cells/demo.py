@@ -15,6 +15,20 @@ from livc.accounts.models import User
 from livc.accounts.otp import backup_codes_renew
 from livc.cells.models import Cell, ClearanceLevel, Membership, Municipality, Role
 
+# The demo's one timeline, in days before the day it is seeded; every app's demo data keeps to it
+# so that no date contradicts another: the cell set up, then members, then referrals and cases,
+# then meetings, with reviews and deadlines after today.
+CELL_FOUNDED_DAYS_AGO = 210  # founding members join; the rules of procedure come into force soon after
+RULES_IN_FORCE_DAYS_AGO = 200
+INVITED_MEMBER_DAYS_AGO = 184  # the participant who joined through an invitation (clb@demostad)
+EARLIEST_REFERRAL_DAYS_AGO = 130  # no referral or case before this: every referrer is a member by then
+
+
+def days_ago(days: int) -> datetime.datetime:
+    """A moment `days` days before now (the demo's timeline; never in the future for days >= 0)."""
+    return timezone.now() - datetime.timedelta(days=days)
+
+
 DEMO_PASSWORD = "demo-livc-2026"  # noqa: S105 - printed for newcomers; demo only
 DEMO_BACKUP_CODES = 5
 
@@ -86,8 +100,14 @@ def seed() -> Demo:
                 if role == Role.INFORMATION_OFFICER
                 else {}
             )
-            Membership.objects.update_or_create(
+            membership, _ = Membership.objects.update_or_create(
                 cell=demo.cells[slug], user=user, defaults={"role": role, "is_active": True, **clearance}
+            )
+            # Participants join through an invitation later; everyone else founded the cell.
+            since = INVITED_MEMBER_DAYS_AGO if role == Role.PARTICIPANT else CELL_FOUNDED_DAYS_AGO
+            Membership.objects.filter(pk=membership.pk).update(created_at=days_ago(since))
+            User.objects.filter(pk=user.pk, date_joined__gt=days_ago(since)).update(
+                date_joined=days_ago(since)
             )
     admin, _ = User.objects.update_or_create(
         email=PLATFORM_ADMIN,

@@ -2,6 +2,8 @@
 
 Kept as a registry so that `livc` need not import the apps that depend on it. Entries are
 shown by `position`, so the menu's order does not depend on the order in which apps load.
+An entry that names a `count_source` shows the number of things waiting there, computed by
+the same source as the home page's "Waiting for you" list (`livc/cells/waiting.py`).
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ class NavItem:
     label: str | Promise
     roles: frozenset[str]
     position: int = 100  # smaller first; entries of equal position keep their registration order
+    count_source: str = ""  # a source of `livc/cells/waiting.py`: the entry shows its count
 
 
 _items: list[NavItem] = []
@@ -25,6 +28,11 @@ _items: list[NavItem] = []
 def register(item: NavItem) -> None:
     if item not in _items:
         _items.append(item)
+
+
+def all_items() -> list[NavItem]:
+    """Every entry, for any role (e.g. to name the pages the menu leads to)."""
+    return sorted(_items, key=lambda item: item.position)
 
 
 def items_for(role: str) -> list[NavItem]:

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "livc.accounts.middleware.LoginRequiredMiddleware",  # Django's, with a 401 for htmx
     "django_otp.middleware.OTPMiddleware",
     "livc.accounts.middleware.UserLanguageMiddleware",
     "livc.accounts.middleware.SecondFactorRequiredMiddleware",
@@ -107,9 +107,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"  # stateless web hosts
+SESSION_ENGINE = "livc.accounts.sessions"  # in the database (stateless web hosts); read without renewing
 LIVC_IDLE_TIMEOUT_MINUTES = env_int("LIVC_IDLE_TIMEOUT_MINUTES", default=30, minimum=1)
 SESSION_COOKIE_AGE = LIVC_IDLE_TIMEOUT_MINUTES * 60  # idle timeout: renewed on every request
+# The page warns this long before the idle timeout (at half the timeout at the earliest).
+LIVC_SESSION_WARNING_SECONDS = env_int("LIVC_SESSION_WARNING_SECONDS", default=120, minimum=1)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -125,7 +127,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "livc.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},  # our message
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -180,6 +182,7 @@ LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["livc.formats"]  # Belgian date formats, one short and one long form
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------

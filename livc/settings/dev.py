@@ -9,5 +9,7 @@ read_env_file(BASE_DIR / ".env")
 from livc.settings.base import *  # noqa: E402,F403
 
 DEBUG = env_bool("DEBUG", default=True)
+# A missing page shows the project's own 404 page, as in production; `?debug-404` shows Django's.
+MIDDLEWARE = [*MIDDLEWARE, "livc.devtools.ProjectNotFoundMiddleware"]  # noqa: F405
 # The benchmarks (`make bench`); never installed in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

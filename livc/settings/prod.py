@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from livc.settings.base import *  # noqa: F403
-from livc.settings.env import env_bool, env_int
+from livc.settings.env import env, env_bool, env_int
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
     raise ImproperlyConfigured(
@@ -13,6 +13,20 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
 if not LIVC_ENCRYPTION_KEYS:  # noqa: F405
     raise ImproperlyConfigured(
         "LIVC_ENCRYPTION_KEYS must be set in production; see README, 'Encryption keys'."
+    )
+
+if len(LIVC_IDENTITY_HASH_KEY) < 32:  # noqa: F405
+    raise ImproperlyConfigured(
+        "LIVC_IDENTITY_HASH_KEY must be set in production (at least 32 random characters, kept for "
+        "good: a new key stops recognising people referred before); generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+# The address users reach, for the links in invitation and digest e-mails: never the default.
+LIVC_BASE_URL = env("LIVC_BASE_URL", default="").rstrip("/")
+if not LIVC_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "LIVC_BASE_URL must be set in production to the https:// address users reach, "
+        "e.g. https://livc.example.be; the links in e-mails point there."
     )
 
 DEBUG = False

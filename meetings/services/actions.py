@@ -26,6 +26,8 @@ def action_create(
     member.require_role(Role.COORDINATOR)
     if case.cell_id != member.cell_id or owner.cell_id != member.cell_id:
         raise PermissionDenied
+    if item is not None and item.meeting.is_locked:
+        raise ValidationError(_("The minutes of this meeting are finalised: add a correction instead."))
     errors = {}
     if not description.strip():
         errors["description"] = _("Say what is to be done.")

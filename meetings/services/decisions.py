@@ -134,7 +134,7 @@ def agreement_record(
     *, member: Membership, decision: Decision, participant: Participant, agrees: bool
 ) -> Decision:
     """A present participant agrees or not; the coordinator may record it for anyone present."""
-    decision = _locked(decision, member)
+    decision = _locked(decision, member, at_the_table=True)
     if member.role != Role.COORDINATOR and participant.membership_id != member.pk:
         raise PermissionDenied(_("You record only your own agreement."))
     if decision.kind not in CONSENSUS_KINDS:
@@ -151,7 +151,7 @@ def agreement_record(
 def officer_objection(*, member: Membership, decision: Decision, objects: bool) -> Decision:
     """The information officer may object to informing the person (secrecy of an investigation)."""
     member.require_role(Role.INFORMATION_OFFICER)
-    decision = _locked(decision, member)
+    decision = _locked(decision, member, at_the_table=True)
     if decision.kind != DecisionKind.INFORM_SUBJECT:
         raise ValidationError(_("Only informing the person can be objected to."))
     decision.officer_objects = objects
@@ -189,12 +189,18 @@ def pass_on_to_ltf(*, member: Membership, decision: Decision) -> Decision:
     return decision
 
 
-def _locked(decision: Decision, member: Membership, *, settled_ok: bool = False) -> Decision:
+def _locked(
+    decision: Decision, member: Membership, *, settled_ok: bool = False, at_the_table: bool = False
+) -> Decision:
+    """The decision, locked. `at_the_table`: an answer given at the meeting, refused once its
+    minutes are finalised (approving and passing on may come later)."""
     decision = (
         Decision.objects.select_for_update()
         .select_related("item__meeting", "case")
         .get(pk=decision.pk, case__cell=member.cell)
     )
+    if at_the_table and decision.item.meeting.is_locked:
+        raise ValidationError(_("The minutes of this meeting are finalised: no answer can be added."))
     if decision.status != DecisionStatus.AWAITING_AGREEMENT and not settled_ok:
         raise ValidationError(_("This decision has been settled."))
     return decision

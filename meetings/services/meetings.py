@@ -75,39 +75,91 @@ def _locked_meeting(meeting: Meeting, member: Membership) -> Meeting:
     return locked
 
 
-_MOVES = {
-    MeetingStatus.PLANNED: MeetingStatus.IN_PROGRESS,
-    MeetingStatus.IN_PROGRESS: MeetingStatus.HELD,
-}
+class OtherDayStart(ValidationError):
+    """Starting on another day than planned needs the coordinator's confirmation."""
+
+
+def planned_for_another_day(meeting: Meeting) -> bool:
+    return timezone.localtime(meeting.starts_at).date() != timezone.localdate()
 
 
 @transaction.atomic
-def meeting_advance(*, member: Membership, meeting: Meeting) -> Meeting:
-    """Planned → in progress → held. Finalising is its own step."""
+def meeting_update(
+    *, member: Membership, meeting: Meeting, title: str, starts_at: datetime.datetime, location: str = ""
+) -> Meeting:
+    """Correct a planned meeting's title, date and location; once started, the date is what happened."""
     member.require_role(Role.COORDINATOR)
     meeting = _locked_meeting(meeting, member)
-    if meeting.status not in _MOVES:
-        raise ValidationError(_("The meeting cannot move on from here."))
-    meeting.status = _MOVES[MeetingStatus(meeting.status)]
-    meeting.save(update_fields=["status"])
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be changed: this one has started."))
+    if not title.strip():
+        raise ValidationError({"title": _("Give the meeting a title (no names).")})
+    meeting.title, meeting.starts_at, meeting.location = title.strip(), starts_at, location.strip()
+    meeting.save(update_fields=["title", "starts_at", "location"])
     return meeting
 
 
 @transaction.atomic
-def meeting_finalise(*, member: Membership, meeting: Meeting) -> Meeting:
-    """Lock the minutes; every case discussed gets this meeting's date as its last discussion
-    (the retention clock, rule 15)."""
+def meeting_start(*, member: Membership, meeting: Meeting, other_day_confirmed: bool = False) -> Meeting:
+    """Planned → in progress. The meeting's date becomes the real start: a meeting started on
+    another day than planned asks for confirmation first, and then records the day it really met."""
     member.require_role(Role.COORDINATOR)
     meeting = _locked_meeting(meeting, member)
-    if meeting.status not in (MeetingStatus.IN_PROGRESS, MeetingStatus.HELD):
-        raise ValidationError(_("Only a meeting that took place can have its minutes finalised."))
-    held_on = timezone.localtime(meeting.starts_at).date()
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("The meeting has already started."))
+    if planned_for_another_day(meeting) and not other_day_confirmed:
+        raise OtherDayStart(
+            _("The meeting was planned for another day: confirm that it takes place today."),
+            code="other_day",
+        )
+    meeting.status, meeting.starts_at = MeetingStatus.IN_PROGRESS, timezone.now()
+    meeting.save(update_fields=["status", "starts_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_end(*, member: Membership, meeting: Meeting) -> Meeting:
+    """In progress → held: the minutes may still be written, then finalised."""
+    member.require_role(Role.COORDINATOR)
+    meeting = _locked_meeting(meeting, member)
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        raise ValidationError(_("Only a meeting in progress can be ended."))
+    meeting.status = MeetingStatus.HELD
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+def meeting_advance(*, member: Membership, meeting: Meeting, other_day_confirmed: bool = False) -> Meeting:
+    """Planned → in progress → held. Finalising is its own step."""
+    if meeting.status == MeetingStatus.PLANNED:
+        return meeting_start(member=member, meeting=meeting, other_day_confirmed=other_day_confirmed)
+    if meeting.status == MeetingStatus.IN_PROGRESS:
+        return meeting_end(member=member, meeting=meeting)
+    member.require_role(Role.COORDINATOR)
+    _locked_meeting(meeting, member)
+    raise ValidationError(_("The meeting cannot move on from here."))
+
+
+def held_on(meeting: Meeting) -> datetime.date:
+    """The day the meeting really took place: never later than today."""
+    return min(timezone.localtime(meeting.starts_at).date(), timezone.localdate())
+
+
+@transaction.atomic
+def meeting_finalise(*, member: Membership, meeting: Meeting) -> Meeting:
+    """Lock the minutes; every case discussed gets the day the meeting took place as its last
+    discussion (the retention clock, rule 15), never a day in the future."""
+    member.require_role(Role.COORDINATOR)
+    meeting = _locked_meeting(meeting, member)
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError(_("End the meeting first: the minutes are finalised after the meeting."))
+    day = held_on(meeting)
     discussed = meeting.items.filter(case__isnull=False).values_list("case_id", flat=True)
     for case in Case.objects.select_for_update().filter(
         pk__in=list(discussed)
     ):  # no DISTINCT with FOR UPDATE
-        if case.last_discussed_on is None or case.last_discussed_on < held_on:
-            case.last_discussed_on = held_on
+        if case.last_discussed_on is None or case.last_discussed_on < day:
+            case.last_discussed_on = day
             case.save(update_fields=["last_discussed_on"])
     meeting.status, meeting.finalised_at, meeting.finalised_by = (
         MeetingStatus.FINALISED,
@@ -170,17 +222,20 @@ def agenda_add_actions_review(*, member: Membership, meeting: Meeting) -> Agenda
 
 
 @transaction.atomic
-def agenda_move(*, member: Membership, item: AgendaItem, up: bool) -> None:
+def agenda_move(*, member: Membership, item: AgendaItem, up: bool) -> bool:
+    """Swap the item with its neighbour; False when it is already first (or last)."""
     member.require_role(Role.COORDINATOR)
     meeting = _locked_meeting(item.meeting, member)
     items = list(meeting.items.order_by("position"))
     index = next(i for i, each in enumerate(items) if each.pk == item.pk)
     other = index - 1 if up else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-        for position, each in enumerate(items, start=1):
-            if each.position != position:
-                AgendaItem.objects.filter(pk=each.pk).update(position=position)
+    if not 0 <= other < len(items):
+        return False
+    items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items, start=1):
+        if each.position != position:
+            AgendaItem.objects.filter(pk=each.pk).update(position=position)
+    return True
 
 
 @transaction.atomic
@@ -248,19 +303,36 @@ def attendance_acknowledge(*, member: Membership, meeting: Meeting) -> Attendanc
 # --- Minutes -----------------------------------------------------------------------------------------
 
 
+# Items without a case keep one text, in `agreements`: a topic's minutes, the review's agreements.
+ONE_TEXT_KINDS = frozenset({ItemKind.TOPIC, ItemKind.ACTIONS_REVIEW})
+
+
 @transaction.atomic
 def minutes_save(
-    *, member: Membership, item: AgendaItem, version: int, signals: str, assessment: str, agreements: str
+    *,
+    member: Membership,
+    item: AgendaItem,
+    version: int,
+    agreements: str,
+    signals: str | None = None,
+    assessment: str | None = None,
 ) -> AgendaItem:
-    """Save what the coordinator typed, unless someone saved a newer version meanwhile."""
+    """Save what the coordinator typed, unless someone saved a newer version meanwhile.
+
+    A case item has signals, an assessment and agreements; a topic and the review of open
+    actions have one text (`agreements`). A field left out (None) keeps what it holds."""
     member.require_role(Role.COORDINATOR)
     _locked_meeting(item.meeting, member)
     current = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if current.version != version:
         raise MinutesConflict(current)
-    if current.kind == ItemKind.ACTIONS_REVIEW and (signals or assessment):
-        raise ValidationError(_("The review of open actions has agreements only."))
-    current.signals, current.assessment, current.agreements = signals, assessment, agreements
+    if current.kind in ONE_TEXT_KINDS and (signals or assessment):
+        raise ValidationError(_("This item has one text for its minutes: no signals or assessment."))
+    if signals is not None:
+        current.signals = signals
+    if assessment is not None:
+        current.assessment = assessment
+    current.agreements = agreements
     current.version += 1
     current.save()
     return current

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import acknowledgement_redirect, require_case_manager, require_no_dpo
-from cases.models import Case
+from cases.models import Case, CaseStatus
 from livc.audit.access import record_access, shows_personal_data
 from livc.cells.models import Role
 from livc.forms import add_service_errors
@@ -65,6 +66,26 @@ def meeting_new(request: CellRequest) -> HttpResponse:
     return render(request, "meetings/new.html", {"form": form})
 
 
+def meeting_edit(request: CellRequest, pk: int) -> HttpResponse:
+    """Correct a planned meeting's title, date and location (coordinator)."""
+    meeting = get_meeting_for_user(request, pk)
+    require_case_manager(request)
+    if meeting.status != MeetingStatus.PLANNED:
+        messages.error(request, _("Only a planned meeting can be changed: this one has started."))
+        return HttpResponseRedirect(meeting_url(meeting))
+    initial = {"title": meeting.title, "starts_at": meeting.starts_at, "location": meeting.location}
+    form = MeetingForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_services.meeting_update(member=request.membership, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Meeting changed."))
+            return HttpResponseRedirect(meeting_url(meeting))
+    return render(request, "meetings/edit.html", {"form": form, "meeting": meeting})
+
+
 @shows_personal_data
 def meeting_detail(request: CellRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
@@ -72,15 +93,20 @@ def meeting_detail(request: CellRequest, pk: int) -> HttpResponse:
         return redirect
     items = selectors.visible_items(member=request.membership, meeting=meeting)
     manager = request.membership.has_role(Role.COORDINATOR)
+    candidates = selectors.agenda_candidates(member=request.membership, meeting=meeting) if manager else []
     context = {
         "meeting": meeting,
         "items": items,
         "manager": manager,
         "acknowledged": meeting_acknowledged(request, meeting),
         "attendances": _attendance_rows(meeting) if manager else [],
-        "candidates": selectors.agenda_candidates(member=request.membership, meeting=meeting)
-        if manager
-        else [],
+        "candidates": candidates,
+        "open_cases": manager
+        and Case.objects.filter(
+            cell=request.cell, status__in=[CaseStatus.OPEN, CaseStatus.FOLLOW_UP]
+        ).exists(),
+        "other_day": meeting.status == MeetingStatus.PLANNED
+        and meeting_services.planned_for_another_day(meeting),
         "topic_form": TopicForm(),
         "has_review": any(item.kind == ItemKind.ACTIONS_REVIEW for item in items),
         "document": meeting.documents.filter(recipient=request.user).first(),
@@ -97,9 +123,12 @@ def _decision_rows(request: CellRequest, items: list[AgendaItem]) -> list[dict[s
     role = request.membership.role
     rows = []
     officer = role == Role.INFORMATION_OFFICER
-    decisions = Decision.objects.filter(item__in=items).select_related("case__subject", "recorded_by")
+    decisions = Decision.objects.filter(item__in=items).select_related(
+        "case__subject", "recorded_by", "item__meeting"
+    )
     for decision in decisions.prefetch_related("agreements"):
         awaiting = decision.status == DecisionStatus.AWAITING_AGREEMENT
+        at_the_table = awaiting and not decision.item.meeting.is_locked  # answers end with the minutes
         answer = next((a.agrees for a in decision.agreements.all() if me and a.participant_id == me.pk), None)
         present = me is not None and me in decision_services.present_participants(decision.item)
         kind = decision.kind
@@ -107,8 +136,8 @@ def _decision_rows(request: CellRequest, items: list[AgendaItem]) -> list[dict[s
             {
                 "decision": decision,
                 "answer": answer,
-                "can_agree": awaiting and decision.needs_consensus and present,
-                "can_object": awaiting and officer and kind == DecisionKind.INFORM_SUBJECT,
+                "can_agree": at_the_table and decision.needs_consensus and present,
+                "can_object": at_the_table and officer and kind == DecisionKind.INFORM_SUBJECT,
                 "can_pass_on": officer
                 and kind == DecisionKind.LTF_FEEDBACK
                 and decision.status == DecisionStatus.VALID
@@ -138,29 +167,41 @@ def agenda_change(request: CellRequest, pk: int, change: str) -> HttpResponse:
     """Add a case, a topic or the actions review; move or remove an item (coordinator)."""
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
-    member = request.membership
     try:
-        if change == "case":
-            case = get_object_or_404(Case, pk=request.POST.get("case"), cell=request.cell)
-            meeting_services.agenda_add_case(member=member, meeting=meeting, case=case)
-        elif change == "topic":
-            form = TopicForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(list(form.errors["topic"]))
-            meeting_services.agenda_add_topic(
-                member=member, meeting=meeting, topic=form.cleaned_data["topic"]
-            )
-        elif change == "review":
-            meeting_services.agenda_add_actions_review(member=member, meeting=meeting)
-        else:
-            item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
-            if change == "remove":
-                meeting_services.agenda_remove(member=member, item=item)
-            else:
-                meeting_services.agenda_move(member=member, item=item, up=change == "up")
+        done = _agenda_apply(request, meeting, change)
     except ValidationError as error:
         _refuse(request, error)
+    else:
+        messages.success(request, done)
     return HttpResponseRedirect(meeting_url(meeting) + "#agenda")
+
+
+def _agenda_apply(request: CellRequest, meeting: Meeting, change: str) -> str:
+    """Make the change; say what was done."""
+    member = request.membership
+    if change == "case":
+        if not request.POST.get("case"):
+            raise ValidationError(_("Choose the case to add."))
+        case = get_object_or_404(Case, pk=request.POST["case"], cell=request.cell)
+        meeting_services.agenda_add_case(member=member, meeting=meeting, case=case)
+        return _("Case %(reference)s added to the agenda.") % {"reference": case.reference}
+    if change == "topic":
+        form = TopicForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["topic"]))
+        meeting_services.agenda_add_topic(member=member, meeting=meeting, topic=form.cleaned_data["topic"])
+        return _("Topic added to the agenda.")
+    if change == "review":
+        meeting_services.agenda_add_actions_review(member=member, meeting=meeting)
+        return _("The review of open actions is on the agenda.")
+    item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
+    if change == "remove":
+        meeting_services.agenda_remove(member=member, item=item)
+        return _("Item removed from the agenda.")
+    up = change == "up"
+    if not meeting_services.agenda_move(member=member, item=item, up=up):
+        raise ValidationError(_("The item is already first.") if up else _("The item is already last."))
+    return _("Item moved up.") if up else _("Item moved down.")
 
 
 @require_POST
@@ -168,6 +209,9 @@ def attendance(request: CellRequest, pk: int, participant_pk: int) -> HttpRespon
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
     participant = get_object_or_404(Participant, pk=participant_pk, cell=request.cell)
+    if meeting.is_locked:
+        messages.error(request, _("The minutes of this meeting are finalised: attendance stays as it was."))
+        return HttpResponseRedirect(meeting_url(meeting) + "#attendance")
     form = AttendanceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose present, excused or absent."))
@@ -200,42 +244,81 @@ def acknowledge(request: CellRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(meeting_url(meeting))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def advance(request: CellRequest, pk: int, step: str) -> HttpResponse:
+    """Start, end, finalise. Starting on another day than planned and finalising are confirmed
+    first on a page of their own (GET), then done (POST)."""
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
+    if request.method == "GET":
+        return _confirmation(request, meeting, step)
+    member = request.membership
     try:
-        if step == "finalise":
-            meeting_services.meeting_finalise(member=request.membership, meeting=meeting)
+        if step == "start":
+            confirmed = request.POST.get("confirm") == "yes"
+            meeting = meeting_services.meeting_start(
+                member=member, meeting=meeting, other_day_confirmed=confirmed
+            )
+            messages.success(request, _("The meeting has started. Record who is present, then chair it."))
+            return HttpResponseRedirect(meeting_url(meeting, "run"))
+        if step == "end":
+            meeting_services.meeting_end(member=member, meeting=meeting)
+            messages.success(request, _("The meeting has ended. Complete the minutes, then finalise them."))
+        else:
+            if request.POST.get("confirm") != "yes":
+                return HttpResponseRedirect(meeting_url(meeting, "advance", step="finalise"))
+            meeting_services.meeting_finalise(member=member, meeting=meeting)
             messages.success(
                 request, _("The minutes are finalised and read-only; corrections go in addenda.")
             )
-        else:
-            meeting = meeting_services.meeting_advance(member=request.membership, meeting=meeting)
-            if meeting.status == MeetingStatus.IN_PROGRESS:
-                return HttpResponseRedirect(meeting_url(meeting, "run"))
+    except meeting_services.OtherDayStart:
+        return HttpResponseRedirect(meeting_url(meeting, "advance", step="start"))
     except ValidationError as error:
         _refuse(request, error)
     return HttpResponseRedirect(meeting_url(meeting))
 
 
+def _confirmation(request: CellRequest, meeting: Meeting, step: str) -> HttpResponse:
+    """What starting on another day, or finalising, will do; nothing personal is shown."""
+    wanted = {"start": MeetingStatus.PLANNED, "finalise": MeetingStatus.HELD}
+    if step not in wanted:
+        return HttpResponseRedirect(meeting_url(meeting))
+    if meeting.status != wanted[step]:
+        messages.error(
+            request,
+            _("The meeting has already started.")
+            if step == "start"
+            else _("End the meeting first: the minutes are finalised after the meeting."),
+        )
+        return HttpResponseRedirect(meeting_url(meeting))
+    items = meeting.items.all()
+    context = {
+        "meeting": meeting,
+        "step": step,
+        "today": timezone.localdate(),
+        "held_on": meeting_services.held_on(meeting),
+        "item_count": items.count(),
+        "case_count": items.filter(case__isnull=False).count(),
+        "awaiting_count": Decision.objects.filter(
+            item__meeting=meeting, status=DecisionStatus.AWAITING_AGREEMENT
+        ).count(),
+    }
+    return render(request, "meetings/confirm.html", context)
+
+
 @shows_personal_data
 def minutes(request: CellRequest, pk: int) -> HttpResponse:
-    """The minutes as this member may read them: their items only, with approved corrections."""
+    """The minutes as this member may read them: the attendance, and of their items only the
+    minutes, corrections, decisions (with who agreed) and follow-up actions."""
     meeting = get_meeting_for_user(request, pk)
     if (redirect := acknowledgement_redirect(request)) is not None:
         return redirect
-    items = selectors.visible_items(member=request.membership, meeting=meeting)
-    addenda = Addendum.objects.filter(item__in=items).select_related("approved_at_meeting", "created_by")
-    by_item: dict[Any, list[Addendum]] = {}
-    for addendum in addenda:
-        by_item.setdefault(addendum.item_id, []).append(addendum)
     later = Meeting.objects.filter(cell=request.cell, starts_at__gt=meeting.starts_at).exclude(
         status=MeetingStatus.FINALISED
     )
     context = {
         "meeting": meeting,
-        "rows": [(item, by_item.get(item.pk, [])) for item in items],
+        "content": selectors.minutes_content(member=request.membership, meeting=meeting),
         "manager": request.membership.has_role(Role.COORDINATOR),
         "addendum_form": AddendumForm(),
         "later_meetings": list(later),

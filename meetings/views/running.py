@@ -35,7 +35,8 @@ def _panel_context(request: CellRequest, meeting: Meeting, item: AgendaItem, **e
         "meeting": meeting,
         "item": item,
         "case": case,
-        "minutes_form": extra.pop("minutes_form", None) or MinutesForm(initial=_minutes_initial(item)),
+        "minutes_form": extra.pop("minutes_form", None)
+        or MinutesForm(initial=_minutes_initial(item), kind=item.kind),
         "decisions": list(item.decisions.prefetch_related("agreements__participant__membership__user")),
         "present": decision_services.present_participants(item) if case else [],
         "actions": list(selectors.open_action_list(member=request.membership, case=case))
@@ -45,6 +46,7 @@ def _panel_context(request: CellRequest, meeting: Meeting, item: AgendaItem, **e
         "action_form": extra.pop("action_form", None) or ActionForm(cell=request.cell),
         "close_form": ActionCloseForm(),
         "editable": meeting.status in (MeetingStatus.IN_PROGRESS, MeetingStatus.HELD),
+        "finalised": meeting.is_locked,
         **extra,
     }
 
@@ -66,6 +68,14 @@ def _run_page_again(
     return render(request, "meetings/run.html", context, status=status)
 
 
+def _refused_when_finalised(request: CellRequest, meeting: Meeting, item: AgendaItem) -> HttpResponse | None:
+    """A write to a finalised meeting: say why and go back to the (read-only) item."""
+    if not meeting.is_locked:
+        return None
+    messages.error(request, _("The minutes of this meeting are finalised: add a correction instead."))
+    return HttpResponseRedirect(meeting_url(meeting, "run") + f"?item={item.pk}")
+
+
 def _record(request: CellRequest, meeting: Meeting, item: AgendaItem | None) -> None:
     record_access(request, item.case if item is not None and item.case is not None else meeting)
 
@@ -74,6 +84,9 @@ def _record(request: CellRequest, meeting: Meeting, item: AgendaItem | None) -> 
 def run(request: CellRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
+    if meeting.status == MeetingStatus.PLANNED:
+        messages.info(request, _("The meeting has not started yet: start it from this page."))
+        return HttpResponseRedirect(meeting_url(meeting))
     if not meeting_acknowledged(request, meeting):
         return HttpResponseRedirect(meeting_url(meeting))
     items = selectors.visible_items(member=request.membership, meeting=meeting)
@@ -100,7 +113,9 @@ def item_panel(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
 
 @require_POST
 def minutes_save(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
-    """Saved as the coordinator types (htmx, every few seconds) or with the Save button.
+    """Saved as the coordinator types (static/js/run.js, 1.5 s after the last keystroke, and
+    before any other button or link of the page acts), or with the Save button; a request
+    marked HX-Request gets the status line only.
 
     Two tabs must not silently overwrite each other: the form carries the version it started
     from, and a newer saved version is answered with a conflict showing both texts.
@@ -108,13 +123,15 @@ def minutes_save(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
     item = get_item_for_user(request, meeting, item_pk)
-    form = MinutesForm(request.POST)
+    if not request.htmx and (refused := _refused_when_finalised(request, meeting, item)):
+        return refused
+    form = MinutesForm(request.POST, kind=item.kind)
     status = 200
     if form.is_valid():
         data = form.cleaned_data
         try:
             item = meeting_services.minutes_save(member=request.membership, item=item, **data)
-            form = MinutesForm(initial=_minutes_initial(item))
+            form = MinutesForm(initial=_minutes_initial(item), kind=item.kind)
             result = "saved"
         except meeting_services.MinutesConflict as conflict:
             item, result, status = conflict.item, "conflict", 409
@@ -143,6 +160,8 @@ def decision_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
     item = get_item_for_user(request, meeting, item_pk)
+    if refused := _refused_when_finalised(request, meeting, item):
+        return refused
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -189,6 +208,8 @@ def action_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
     item = get_item_for_user(request, meeting, item_pk)
+    if refused := _refused_when_finalised(request, meeting, item):
+        return refused
     form = ActionForm(request.POST, cell=request.cell)
     if item.case is None:
         raise PermissionDenied

@@ -100,9 +100,26 @@ def test_repeated_wrong_codes_are_throttled(client, cast):
     log_in(client, "alice@example.test")
     for _ in range(3):
         response = client.post(reverse("accounts:verify"), {"code": "wrongcode"})
-    assert "Too many wrong codes" in response.content.decode()
+    assert "Wait 1 second before typing the newest code" in response.content.decode()
     response = client.post(reverse("accounts:verify"), {"code": "abcdefgh"})
     assert response.status_code == 200  # even the right code waits out the throttle
+
+
+def test_the_throttle_message_tells_the_real_wait_which_doubles_with_each_wrong_code(client, cast):
+    give_backup_codes(cast.alice, "abcdefgh")
+    log_in(client, "alice@example.test")
+    start = timezone.now()
+    waits = []
+    for step in range(4):  # each wrong code one minute after the last: never throttled
+        with time_machine.travel(start + datetime.timedelta(minutes=step), tick=False):
+            client.post(reverse("accounts:verify"), {"code": "wrongcode"})
+    with time_machine.travel(start + datetime.timedelta(minutes=3, seconds=1), tick=False):
+        waits.append(client.post(reverse("accounts:verify"), {"code": "abcdefgh"}).content.decode())
+    assert "Wait 7 seconds before typing the newest code: after each wrong code the wait doubles." in waits[0]
+    # The wait is seconds, not a minute: once it is over, the right code works.
+    with time_machine.travel(start + datetime.timedelta(minutes=3, seconds=9), tick=False):
+        response = client.post(reverse("accounts:verify"), {"code": "abcdefgh"})
+    assert response.status_code == 302
 
 
 def test_a_new_user_enrols_an_authenticator_app_and_gets_backup_codes(client, cast):
@@ -130,7 +147,8 @@ def test_a_code_typed_too_soon_after_a_wrong_one_asks_to_wait(client, cast):
     device = TOTPDevice.objects.get(user=cast.alice, confirmed=False)
     client.post(reverse("accounts:setup"), {"code": "000000"})
     response = client.post(reverse("accounts:setup"), {"code": current_totp(device)})
-    assert "Too many wrong codes" in response.content.decode()
+    assert "Wait 1 second before typing the newest code" in response.content.decode()
+    assert "minute" not in response.content.decode()
 
 
 def test_a_password_alone_cannot_enrol_a_new_device_for_a_user_who_has_one(client, cast):

@@ -116,6 +116,7 @@ def _meeting(cast: Any, *, finalised: bool = False) -> Any:
         meeting_services.attendance_record(member=coordinator, meeting=meeting, participant=participant,
                                            status="present", acknowledged=True)  # fmt: skip
     if finalised:
+        meeting_services.meeting_end(member=coordinator, meeting=meeting)
         meeting_services.meeting_finalise(member=coordinator, meeting=meeting)
         for member in cast.cell_a.memberships.all():
             MinutesDocument.objects.create(

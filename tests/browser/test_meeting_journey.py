@@ -5,30 +5,14 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
-from livc.cells.models import Membership
-from participants.models import RulesOfProcedure, RulesStatus
-from participants.rules import acknowledgement_record
-from tests.base import make_cast
-from tests.browser.helpers import logged_in_context
+from tests.browser.helpers import logged_in_context, meeting_cell
 from tests.cases.conftest import make_case
-from tests.factories import OrganisationFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_meeting_is_chaired_finalised_and_a_participant_gets_only_their_case(live_server, browser: Browser):
-    cast = make_cast()
-    RulesOfProcedure.objects.create(cell=cast.cell_a, version=1, text="Regels.", status=RulesStatus.IN_FORCE,
-                                    drafted_by=cast.alice, approved_by=cast.mayor, approved_at=timezone.now())  # fmt: skip
-    members = {
-        m.role if m.user != cast.bob else "participant": m
-        for m in Membership.objects.filter(cell=cast.cell_a)
-    }
-    org = OrganisationFactory(cell=cast.cell_a, name="CLB Alfa")
-    for role in ("participant", "coordinator", "mayor", "information_officer"):
-        ParticipantFactory(membership=members[role], organisation=org)
-    for member in members.values():
-        acknowledgement_record(cell=cast.cell_a, user=member.user)
+    cast, members = meeting_cell()
     bobs_case = make_case(members, pseudonym="Persoon Eik")
     other = make_case(members, pseudonym="Persoon Beuk", first_name="Bea", last_name="Verborgen")
     from cases.services.seats import seat_participant
@@ -83,6 +67,8 @@ def test_a_meeting_is_chaired_finalised_and_a_participant_gets_only_their_case(l
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
     page.get_by_role("link", name="Agenda", exact=True).click()
+    page.get_by_role("button", name="End the meeting").click()
+    page.get_by_role("link", name="Finalise the minutes").click()  # a confirmation page first
     page.get_by_role("button", name="Finalise the minutes").click()
     expect(page.get_by_text("The minutes are finalised")).to_be_visible()
 

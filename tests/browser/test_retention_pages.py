@@ -46,7 +46,7 @@ def test_the_dpo_reads_the_report_and_the_months_records_on_a_phone(browser, liv
     assert errors == []
     page.get_by_label("Month").fill("2025-13")
     page.get_by_role("button", name="Show").click()
-    expect(page.get_by_text("Give a month as year and month, e.g. 2026-11.")).to_be_visible()
+    expect(page.get_by_text("Give a month as year and month, e.g. 2026-11.", exact=True)).to_be_visible()
     assert [error for error in errors if "400 (Bad Request)" not in error] == []  # the answer to bad input
 
 

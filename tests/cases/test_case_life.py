@@ -15,9 +15,11 @@ def url(case, name):
 
 def test_closing_needs_a_reason_and_a_closed_case_can_be_reopened(cast, as_user, case_a):
     client = as_user(cast.alice)
-    response = client.post(url(case_a, "status"), {"status": "closed", "reason": ""}, follow=True)
-    assert "Give the reason for closing" in response.content.decode()
-    client.post(url(case_a, "status"), {"status": "closed", "reason": "Traject afgerond."})
+    response = client.post(url(case_a, "close"), {"reason": ""})
+    assert response.status_code == 200 and "field--error" in response.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.status == "open"
+    client.post(url(case_a, "close"), {"reason": "Traject afgerond."})
     case_a.refresh_from_db()
     assert case_a.status == "closed" and case_a.closed_at is not None
     client.post(url(case_a, "status"), {"status": "open"})
@@ -27,7 +29,41 @@ def test_closing_needs_a_reason_and_a_closed_case_can_be_reopened(cast, as_user,
 
 def test_a_status_the_workflow_forbids_is_refused(cast, as_user, case_a):
     response = as_user(cast.alice).post(url(case_a, "status"), {"status": "open"}, follow=True)
-    assert "cannot become" in response.content.decode()
+    assert "Choose the case" in response.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.status == "open"
+
+
+def test_the_status_list_starts_on_a_blank_choice_and_closing_asks_for_confirmation(cast, as_user, case_a):
+    client = as_user(cast.alice)
+    content = client.get(url(case_a, "detail")).content.decode()
+    select = content[
+        content.index('name="status"') : content.index("</select>", content.index('name="status"'))
+    ]
+    assert "selected" not in select.split("</option>", 1)[1]  # nothing but the blank line is chosen
+    assert '<option value="" selected>' in select and "required" in select
+    assert client.post(url(case_a, "status"), {"status": ""}).status_code == 302
+    response = client.post(url(case_a, "status"), {"status": "closed"})
+    assert response["Location"] == url(case_a, "close")
+    page = client.get(url(case_a, "close"))
+    assert page.status_code == 200 and "Close the case" in page.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.status == "open"
+    response = client.post(url(case_a, "close"), {"reason": "Traject afgerond."}, follow=True)
+    case_a.refresh_from_db()
+    assert case_a.status == "closed"
+    assert f"Case {case_a.reference} closed." in response.content.decode()
+
+
+def test_following_up_changes_at_once_with_a_confirmation(cast, as_user, case_a):
+    response = as_user(cast.alice).post(url(case_a, "status"), {"status": "follow_up"}, follow=True)
+    case_a.refresh_from_db()
+    assert case_a.status == "follow_up"
+    assert "Status changed to" in response.content.decode()
+
+
+def test_a_participant_cannot_open_the_closing_page(cast, as_user, case_a):
+    assert as_user(cast.bob).get(url(case_a, "close")).status_code == 403
 
 
 def test_the_list_filters_overdue_reviews_and_minors(cast, as_user, case_a, other_case):

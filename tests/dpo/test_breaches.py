@@ -38,7 +38,7 @@ def test_the_dpo_records_a_breach_and_sees_it_in_the_register(cast, as_user):
     assert response.status_code == 302 and breach.number == 1 and breach.cell == cast.cell_a
     assert breach.discovered_at == DISCOVERED
     listing = client.get(console("breaches")).content.decode()
-    assert "Breach 1" in listing and "to inform by 2026-03-05 10:30" in listing
+    assert "Breach 1" in listing and "to inform by 05/03/2026 10:30" in listing
 
 
 @time_machine.travel(DISCOVERED + datetime.timedelta(hours=1), tick=False)

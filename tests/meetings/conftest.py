@@ -58,7 +58,12 @@ def running(meeting, members, agenda, seats):
 
 
 def write_minutes(members, item, text):
+    """A case item's signals; a topic's (or the review's) one text."""
     item.refresh_from_db()
+    if item.kind != "case":
+        return meeting_services.minutes_save(
+            member=members["coordinator"], item=item, version=item.version, agreements=text
+        )
     return meeting_services.minutes_save(
         member=members["coordinator"],
         item=item,
@@ -69,4 +74,12 @@ def write_minutes(members, item, text):
     )
 
 
-__all__ = ["case_a", "make_case", "members", "other_case", "seats", "write_minutes"]
+def end_and_finalise(members, meeting):
+    """End the meeting, then finalise its minutes (finalising waits for the end)."""
+    meeting.refresh_from_db()
+    if meeting.status == "in_progress":
+        meeting_services.meeting_end(member=members["coordinator"], meeting=meeting)
+    return meeting_services.meeting_finalise(member=members["coordinator"], meeting=meeting)
+
+
+__all__ = ["case_a", "end_and_finalise", "make_case", "members", "other_case", "seats", "write_minutes"]

@@ -94,6 +94,7 @@ def test_finalising_locks_the_minutes_and_sets_the_last_discussion(cast, members
     from tests.meetings.conftest import write_minutes
 
     write_minutes(members, agenda["case_a"], "Eerste bespreking.")
+    meeting_services.meeting_end(member=members["coordinator"], meeting=running)
     meeting_services.meeting_finalise(member=members["coordinator"], meeting=running)
     case_a.refresh_from_db()
     assert case_a.last_discussed_on == timezone.localtime(running.starts_at).date()
@@ -110,6 +111,7 @@ def test_finalising_locks_the_minutes_and_sets_the_last_discussion(cast, members
 
 
 def test_a_correction_is_approved_at_a_later_meeting_only(members, running, agenda):
+    meeting_services.meeting_end(member=members["coordinator"], meeting=running)
     meeting_services.meeting_finalise(member=members["coordinator"], meeting=running)
     addendum = meeting_services.addendum_add(
         member=members["coordinator"], item=agenda["topic"], text="Correctie."

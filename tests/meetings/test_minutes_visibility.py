@@ -8,8 +8,7 @@ from pypdf import PdfReader
 
 from livc.audit.models import LogEntry
 from meetings.models import MinutesDocument
-from meetings.services import meetings as meeting_services
-from tests.meetings.conftest import write_minutes
+from tests.meetings.conftest import end_and_finalise, write_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ def finalised(members, running, agenda):
     write_minutes(members, agenda["case_a"], "Bespreking EIK-GEHEIM van Persoon Eik.")
     write_minutes(members, agenda["other"], "Bespreking BEUK-GEHEIM van Persoon Beuk.")
     write_minutes(members, agenda["topic"], "Planning van het jaar.")
-    meeting_services.meeting_finalise(member=members["coordinator"], meeting=running)
+    end_and_finalise(members, running)
     running.refresh_from_db()
     return running
 

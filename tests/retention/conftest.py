@@ -85,6 +85,7 @@ def scenario(clock, cast, members, seats, running, agenda, case_a, other_case):
     )
     action_create(member=coordinator, case=case_a, description="EIK-ACTIE-GEHEIM", owner=seats["participant"],
                   due_on=MEETING_DAY + datetime.timedelta(days=14), item=agenda["case_a"])  # fmt: skip
+    meeting_services.meeting_end(member=coordinator, meeting=running)
     meeting_services.meeting_finalise(member=coordinator, meeting=running)
     meeting_services.addendum_add(member=coordinator, item=agenda["case_a"], text="EIK-CORRECTIE-GEHEIM")
     document_fill(MinutesDocument.objects.create(meeting=running, recipient=cast.mayor))
@@ -158,6 +159,7 @@ def discuss(clock, members, seats, case, day: datetime.date, *, extend_until: da
     if extend_until is not None:
         decision_record(member=coordinator, item=item, kind="extend_retention",
                         text="Ernstige aanwijzingen van een reëel terrorismerisico.", extend_until=extend_until)  # fmt: skip
+    meeting_services.meeting_end(member=coordinator, meeting=meeting)
     meeting_services.meeting_finalise(member=coordinator, meeting=meeting)
     case.refresh_from_db()
     return meeting

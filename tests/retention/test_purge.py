@@ -59,7 +59,7 @@ def test_the_day_after_everything_goes(clock, scenario, cast):
         assert (item.signals, item.assessment, item.agreements) == ("", "", "")
     assert Addendum.objects.get().text == ""
     topic = AgendaItem.objects.get(pk=agenda["topic"].pk)
-    assert topic.signals == "Planning van het jaar." and topic.removed_on is None
+    assert topic.agreements == "Planning van het jaar." and topic.removed_on is None  # a topic has one text
 
 
 def test_it_leaves_a_purge_record_and_one_event_and_scrubs_the_earlier_entries(clock, scenario, cast):

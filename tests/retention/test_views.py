@@ -53,7 +53,7 @@ def test_the_settings_are_saved_and_bad_values_are_refused(cast, as_user):
     for bad in ({"not_retained_days": "0", "warning_days": "21"}, {"not_retained_days": "400", "warning_days": "21"},
                 {"not_retained_days": "abc", "warning_days": "21"}, {"not_retained_days": "14", "warning_days": ""}):  # fmt: skip
         response = client.post(url("settings"), bad)
-        assert response.status_code == 400 and 'class="form-errors"' in response.content.decode(), bad
+        assert response.status_code == 400 and 'class="error-summary"' in response.content.decode(), bad
     assert RetentionSettings.objects.get(cell=cast.cell_a).not_retained_days == 14
     assert client.put(url("settings")).status_code == 405
 

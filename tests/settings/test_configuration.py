@@ -14,6 +14,8 @@ PROD_ENV = {
     "SECRET_KEY": "a-production-like-secret-key-that-is-long-enough-0123456789-abcdef",
     "LIVC_ENCRYPTION_KEYS": "1:dGVzdC1rZXktdmVyc2lvbi1vbmUtMzItYnl0ZXMtISE=",
     "ALLOWED_HOSTS": "livc.example.be",
+    "LIVC_IDENTITY_HASH_KEY": "a-production-like-identity-hash-key-0123456789",
+    "LIVC_BASE_URL": "https://livc.example.be",
 }
 
 
@@ -63,6 +65,18 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_production_refuses_to_start_without_encryption_keys():
     result = manage("check", **{**PROD_ENV, "LIVC_ENCRYPTION_KEYS": ""})
     assert "LIVC_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("LIVC_IDENTITY_HASH_KEY", ""), ("LIVC_IDENTITY_HASH_KEY", "short"), ("LIVC_BASE_URL", ""),
+     ("LIVC_BASE_URL", "http://127.0.0.1:8000")],
+)  # fmt: skip
+def test_production_refuses_to_start_without_its_identity_hash_key_and_base_url(variable, value):
+    result = manage("check", **{**PROD_ENV, variable: value})
+    assert result.returncode != 0
+    assert f"{variable} must be set in production" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_production_settings_pass_the_deployment_check():

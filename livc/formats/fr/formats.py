@@ -1,0 +1,1 @@
+from livc.formats.belgian import *  # noqa: F403
