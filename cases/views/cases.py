@@ -104,10 +104,13 @@ def case_status(request: CellRequest, pk: str) -> HttpResponse:
     return HttpResponseRedirect(case_url(case))
 
 
+@shows_personal_data
 def case_close(request: CellRequest, pk: str) -> HttpResponse:
     """What closing does, and the reason it needs; nothing changes until the button is pressed."""
     case = get_case_for_user(request, pk)
     require_case_manager(request)
+    if (redirect := acknowledgement_redirect(request)) is not None:
+        return redirect
     if CaseStatus.CLOSED not in workflow.allowed_next(case.status):
         messages.error(request, _("This case cannot be closed now."))
         return HttpResponseRedirect(case_url(case))
@@ -125,6 +128,7 @@ def case_close(request: CellRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Case %(reference)s closed.") % {"reference": case.reference})
             return HttpResponseRedirect(case_url(case))
+    record_access(request, case)
     return render(request, "cases/close.html", {"case": case, "form": form})
 
 

@@ -12,6 +12,7 @@ from cases.forms import ItemForm
 from cases.models import InformationItem
 from cases.services import items as item_services
 from cases.views.cases import case_url
+from livc.audit.access import record_access, shows_personal_data
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 
@@ -37,6 +38,7 @@ def item_new(request: CellRequest, pk: str) -> HttpResponse:
     return render(request, "cases/item_form.html", {"case": case, "form": form})
 
 
+@shows_personal_data
 def item_withdraw(request: CellRequest, pk: str, item_pk: str) -> HttpResponse:
     """GET says that withdrawing erases the text for good; only the POST withdraws."""
     case = get_case_for_user(request, pk)
@@ -63,4 +65,5 @@ def item_withdraw(request: CellRequest, pk: str, item_pk: str) -> HttpResponse:
         "action": _("Withdraw and erase"),
         "cancel_url": case_url(case) + "#items",
     }
+    record_access(request, case)
     return render(request, "cases/confirm.html", context)

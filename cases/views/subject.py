@@ -109,6 +109,7 @@ def relation_new(request: CellRequest, pk: str) -> HttpResponse:
     return render(request, "cases/relation_form.html", {"case": case, "form": form})
 
 
+@shows_personal_data
 def relation_delete(request: CellRequest, pk: str, relation_pk: str) -> HttpResponse:
     """GET asks for confirmation; only the POST removes the relation."""
     case = get_case_for_user(request, pk)
@@ -130,4 +131,5 @@ def relation_delete(request: CellRequest, pk: str, relation_pk: str) -> HttpResp
         "action": _("Remove the relation"),
         "cancel_url": case_url(case) + "#relations",
     }
+    record_access(request, case)
     return render(request, "cases/confirm.html", context)

@@ -44,6 +44,7 @@ def table(request: CellRequest, pk: str) -> HttpResponse:
     return render(request, "cases/table.html", context)
 
 
+@shows_personal_data
 def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
     """GET says what removing the person does; only the POST removes them."""
     case = get_case_for_user(request, pk)
@@ -73,6 +74,7 @@ def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
         "action": _("Remove from the table"),
         "cancel_url": case_url(case, "table"),
     }
+    record_access(request, case)
     return render(request, "cases/confirm.html", context)
 
 

@@ -125,6 +125,32 @@ def _meeting(cast: Any, *, finalised: bool = False) -> Any:
     return meeting
 
 
+def _seat_of_case(cast: Any) -> dict[str, Any]:
+    case = _case(cast)
+    return {"pk": case.pk, "seat_pk": case.seats.get(participant__membership__user=cast.bob).pk}
+
+
+def _item(cast: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from cases.services.items import item_add
+
+    case = _case(cast)
+    item = item_add(member=cast.bob.memberships.get(), case=case, text="Gezien op school.",
+                    category="identification", shared_on=timezone.localdate(), consent=True)  # fmt: skip
+    return {"pk": case.pk, "item_pk": item.pk}
+
+
+def _relation(cast: Any) -> dict[str, Any]:
+    from cases.services.cases import relation_add
+
+    case = _case(cast)
+    coordinator = cast.alice.memberships.get(cell=cast.cell_a)
+    relation = relation_add(member=coordinator, case=case, kind="parent", name="Ouder Testeling",
+                            birth_date=None, notes="", is_minor=False)  # fmt: skip
+    return {"pk": case.pk, "relation_pk": relation.pk}
+
+
 # URL arguments beyond the cell, per view name.
 URL_KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "audit:user_accesses": lambda cast: {"user_id": cast.bob.pk},
@@ -134,6 +160,10 @@ URL_KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "participants:participant_edit": _seat,
     "cases:detail": lambda cast: {"pk": _case(cast).pk},
     "cases:table": lambda cast: {"pk": _case(cast).pk},
+    "cases:close": lambda cast: {"pk": _case(cast).pk},
+    "cases:unseat": _seat_of_case,
+    "cases:item_withdraw": _item,
+    "cases:relation_delete": _relation,
     "cases:informing": lambda cast: {"pk": _case(cast).pk},
     "cases:identity": lambda cast: {"pk": _case(cast).pk},
     "cases:referral_detail": lambda cast: {"pk": _case(cast).referral_id},

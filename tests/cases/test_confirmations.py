@@ -76,3 +76,53 @@ def test_the_item_and_relation_forms_start_on_a_blank_choice(cast, as_user, case
         content = as_user(cast.alice).get(url(case_a, name)).content.decode()
         assert "---------" not in content
         assert '<option value="" selected>' in content, name
+
+
+def _confirmation_urls(case, cast, members):
+    from django.utils import timezone
+
+    from cases.services.cases import relation_add
+    from cases.services.items import item_add
+
+    item = item_add(member=members["participant"], case=case, text="Gezien op school.", category="identification",
+                    shared_on=timezone.localdate(), consent=True)  # fmt: skip
+    relation = relation_add(member=members["coordinator"], case=case, kind="parent", name="Ouder Testeling",
+                            birth_date=None, notes="", is_minor=False)  # fmt: skip
+    return [
+        url(case, "close"),
+        url(case, "unseat", seat_pk=case.seats.get().pk),
+        url(case, "item_withdraw", item_pk=item.pk),
+        url(case, "relation_delete", relation_pk=relation.pk),
+    ]
+
+
+def test_another_cells_coordinator_gets_404_on_every_confirmation_page(cast, as_user, members, case_a):
+    charlie = as_user(cast.charlie)
+    for address in _confirmation_urls(case_a, cast, members):
+        assert charlie.get(address).status_code == 404, address
+        assert charlie.get(address.replace("/c/alfa/", f"/c/{cast.cell_b.slug}/")).status_code == 404, address
+
+
+def test_a_person_in_two_cells_gets_404_under_the_other_cells_address(cast, as_user, members, case_a):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=cast.alice, cell=cast.cell_b, role="coordinator")
+    alice = as_user(cast.alice)
+    for address in _confirmation_urls(case_a, cast, members):
+        own = alice.get(address).status_code
+        assert own == (403 if "/items/" in address else 200), address  # only the owner withdraws an item
+        assert alice.get(address.replace("/c/alfa/", f"/c/{cast.cell_b.slug}/")).status_code == 404, address
+
+
+def test_a_participant_not_at_the_table_gets_404_on_every_confirmation_page(
+    cast, as_user, members, other_case
+):
+    from cases.services.seats import seat_participant
+    from tests.factories import MembershipFactory, ParticipantFactory
+
+    colleague = ParticipantFactory(membership=MembershipFactory(cell=cast.cell_a, role="participant"),
+                                   organisation=members["participant"].participant.organisation)  # fmt: skip
+    seat_participant(member=members["coordinator"], case=other_case, participant=colleague)
+    bob = as_user(cast.bob)
+    for address in _confirmation_urls(other_case, cast, {**members, "participant": members["coordinator"]}):
+        assert bob.get(address).status_code == 404, address
