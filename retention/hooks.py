@@ -33,35 +33,47 @@ def retention_panel(case: Case) -> CasePanel:
     return CasePanel(title=_("Retention"), lines=lines, level="warning" if soon else "info")
 
 
+def request_upcoming(request: CellRequest) -> selectors.Upcoming:
+    """`selectors.upcoming_get` for the request's cell, computed once per request: the notice and
+    the home's waiting list both need it."""
+    if not hasattr(request, "_livc_upcoming"):
+        request._livc_upcoming = selectors.upcoming_get(cell=request.cell)  # type: ignore[attr-defined]
+    return request._livc_upcoming  # type: ignore[attr-defined]
+
+
+def purge_sentences(upcoming: selectors.Upcoming) -> list[tuple[int, str]]:
+    """(count, sentence) for the cases, then the referrals, the purge removes within the warning
+    period; the same words for the notice and the waiting list."""
+    by = date_format(upcoming.until)
+    sentences = []
+    if upcoming.cases:
+        count = len(upcoming.cases)
+        text = ngettext(
+            "%(count)d case will be purged under the retention rule by %(date)s.",
+            "%(count)d cases will be purged under the retention rule by %(date)s.",
+            count,
+        )
+        sentences.append((count, text % {"count": count, "date": by}))
+    if upcoming.referrals:
+        count = len(upcoming.referrals)
+        text = ngettext(
+            "%(count)d referral that was not retained will be purged by %(date)s.",
+            "%(count)d referrals that were not retained will be purged by %(date)s.",
+            count,
+        )
+        sentences.append((count, text % {"count": count, "date": by}))
+    return sentences
+
+
 def upcoming_purges(request: CellRequest) -> Notice | None:
     """The coordinator's warning: what the purge removes within the cell's warning period."""
     if request.membership.role != Role.COORDINATOR:
         return None
-    upcoming = selectors.upcoming_get(cell=request.cell)
+    upcoming = request_upcoming(request)
     if not upcoming.count:
         return None
-    by = date_format(upcoming.until)
-    parts = []
-    if upcoming.cases:
-        parts.append(
-            ngettext(
-                "%(count)d case will be purged under the retention rule by %(date)s.",
-                "%(count)d cases will be purged under the retention rule by %(date)s.",
-                len(upcoming.cases),
-            )
-            % {"count": len(upcoming.cases), "date": by}
-        )
-    if upcoming.referrals:
-        parts.append(
-            ngettext(
-                "%(count)d referral that was not retained will be purged by %(date)s.",
-                "%(count)d referrals that were not retained will be purged by %(date)s.",
-                len(upcoming.referrals),
-            )
-            % {"count": len(upcoming.referrals), "date": by}
-        )
     return Notice(
-        text=" ".join(parts),
+        text=" ".join(sentence for _count, sentence in purge_sentences(upcoming)),
         link_url=reverse("retention:upcoming", kwargs={"cell_slug": request.cell.slug}),
         link_text=_("See which"),
     )
