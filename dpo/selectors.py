@@ -6,6 +6,7 @@ reference), never by `object_repr`, and the free text of changes is not read at 
 
 import datetime
 from collections import Counter, defaultdict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -327,10 +328,14 @@ def unusual_access_list(
 
 
 class _LoggedRow(Protocol):
-    object_type: str
-    object_type_id: int
-    object_id: str
-    page: str
+    @property
+    def object_type(self) -> str: ...
+    @property
+    def object_type_id(self) -> int: ...
+    @property
+    def object_id(self) -> str: ...
+    @property
+    def page(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -342,7 +347,7 @@ class NamedRow:
     page_title: str  # the page's title, or its URL name when it has none
 
 
-def named_rows(*, cell: Cell, rows: list[_LoggedRow]) -> list[NamedRow]:
+def named_rows(*, cell: Cell, rows: Sequence[_LoggedRow]) -> list[NamedRow]:
     """Name each row's object and page: cases by their reference, resolved in one query for all
     the rows; pages by their title (`dpo/lookups.py::page_titles`)."""
     case_type = ContentType.objects.get_for_model(Case).pk

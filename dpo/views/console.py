@@ -86,7 +86,13 @@ def log(request: CellRequest) -> HttpResponse:
     page = _page(request, entries)
     rows = entry_rows(page.object_list)  # read before this access is itself logged
     record_access(request, request.cell)
-    context = {"form": form, "page": page, "rows": rows, "query": _query_without_page(request)}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "named": selectors.named_rows(cell=request.cell, rows=rows),
+        "query": _query_without_page(request),
+    }
     return render(request, "dpo/log.html", context)
 
 
@@ -170,6 +176,7 @@ def user_accesses(request: CellRequest, user_id: int) -> HttpResponse:
         "form": period,
         "page": page,
         "rows": rows,
+        "named": selectors.named_rows(cell=request.cell, rows=rows),
         "query": _query_without_page(request),
         "export_query": _query_without_page(request, user=subject.pk, action="access"),
     }
@@ -206,6 +213,7 @@ def object_accesses(request: CellRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
+        "named": selectors.named_rows(cell=request.cell, rows=rows),
         "readers": readers,
         "query": _query_without_page(request),
         "export_query": _query_without_page(request, action="access"),
