@@ -6,6 +6,8 @@ they sit at (a django-guardian object permission, granted by seating); the DPO s
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -44,6 +46,12 @@ def case_visible_list(*, member: Membership) -> QuerySet[Case]:
             with_superuser=False,
         )
     return cases.none()
+
+
+def case_ids_of_referrals(referrals: Iterable[Referral]) -> list[Any]:
+    """The ids of the cases the referrals became (one query): a page showing a referral shows
+    its case's person."""
+    return list(Case.objects.filter(referral__in=list(referrals)).values_list("pk", flat=True))
 
 
 def case_list(

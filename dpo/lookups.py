@@ -21,6 +21,7 @@ from cases.models import (
     Seat,
     Subject,
 )
+from livc.audit.models import AccessedCase
 from livc.cells import navigation
 from livc.cells.models import Cell
 from meetings.models import Action, AgendaItem, Decision
@@ -67,6 +68,21 @@ def entries_about_case(cell: Cell, reference: str) -> Q | None:
     query |= about(Decision, case.decisions.values_list("pk", flat=True))
     query |= about(Action, case.actions.values_list("pk", flat=True))
     query |= about(AgendaItem, case.agenda_items.values_list("pk", flat=True))
+    return query | entries_showing_case(cell, case.pk)
+
+
+def entries_showing_case(cell: Cell, case_pk: Any) -> Q:
+    """The access entries whose response showed the case's content: a list, the minutes, a PDF,
+    the chairing screen... (`livc/audit/access.py::record_access`'s `cases`)."""
+    shown = AccessedCase.objects.filter(cell=cell, case_pk=str(case_pk)).values("entry_id")
+    return Q(pk__in=shown)
+
+
+def entries_about_object(cell: Cell, content_type_id: int, object_pk: str) -> Q:
+    """The entries about one object; for a case, also every access that showed it."""
+    query = Q(content_type_id=content_type_id, object_pk=object_pk)
+    if content_type_id == ContentType.objects.get_for_model(Case).pk:
+        query |= entries_showing_case(cell, object_pk)
     return query
 
 
@@ -97,6 +113,10 @@ PAGE_TITLES: dict[str, str | Promise] = {
     "cases:item_withdraw": _("Withdrawing information (confirmation)"),
     "cases:relation_delete": _("Removing a relation (confirmation)"),
     "cases:identity": _("Identity of the person"),
+    "cases:identity_request": _("Requesting a minor's identity"),
+    "cases:item_new": _("Adding information to a case"),
+    "cases:relation_new": _("Adding a relation"),
+    "cases:invite": _("Ad hoc invitation for one case"),
     "cases:informing": _("Informing register"),
     "cases:referral_detail": _("Referral"),
     "cases:referral_qualify": _("Qualify a referral"),
@@ -105,6 +125,9 @@ PAGE_TITLES: dict[str, str | Promise] = {
     "meetings:minutes": _("Minutes"),
     "meetings:run": _("Chairing the meeting"),
     "meetings:item": _("Agenda item at the meeting"),
+    "meetings:minutes_save": _("Saving the minutes while chairing"),
+    "meetings:decision_new": _("Recording a decision while chairing"),
+    "meetings:action_new": _("Recording an action while chairing"),
     "meetings:pdf": _("Minutes PDF"),
     "audit:home": _("Audit trail"),
     "audit:log": _("Access log"),
@@ -112,6 +135,7 @@ PAGE_TITLES: dict[str, str | Promise] = {
     "audit:log_pdf": _("Access log (PDF export)"),
     "audit:user_accesses": _("Accesses by one user"),
     "audit:object_accesses": _("Accesses to one object"),
+    "audit:minutes_copy": _("Whose copy is this"),
     "audit:people": _("Authorised persons"),
     "audit:people_pdf": _("Authorised persons (PDF export)"),
     "audit:unusual": _("Unusual access"),

@@ -6,6 +6,7 @@ case, and a participant reads only the items of cases at whose table they sit
 (docs/rules.md, rule 8).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -142,6 +143,16 @@ class MinutesContent:
     meeting: Meeting
     items: list[ItemMinutes]
     attendance: list[AttendanceMinutes]
+
+    @property
+    def cases(self) -> list[Case]:
+        """The cases these minutes show something of (for the access log)."""
+        return cases_of_items(row.item for row in self.items)
+
+
+def cases_of_items(items: Iterable[AgendaItem]) -> list[Case]:
+    """The cases of agenda items whose content is still there (a purged case's item shows none)."""
+    return [item.case for item in items if item.case is not None and item.removed_on is None]
 
 
 def minutes_content(*, member: Membership, meeting: Meeting) -> MinutesContent:

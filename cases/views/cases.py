@@ -1,5 +1,6 @@
-"""Case pages. Every one starts with the access helper (404 outside the user's cases), asks
-for the confidentiality acknowledgement, and records the access before rendering."""
+"""Case pages. Every one starts with the access helper (404 outside the user's cases) and records
+the access, with the cases it shows, before rendering; the confidentiality acknowledgement is
+asked for every `@shows_case_content` view by `participants.middleware.SecrecyGateMiddleware`."""
 
 from urllib.parse import urlencode
 
@@ -13,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors, workflow
-from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager, require_no_dpo
+from cases.access import get_case_for_user, require_case_manager, require_no_dpo
 from cases.forms import CloseForm, ReviewForm, StatusForm
 from cases.models import Case, CaseStatus, IdentityRequest
 from cases.services import cases as case_services
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
@@ -30,16 +31,14 @@ def case_url(case: Case, name: str = "detail") -> str:
 PAGE_SIZE = 50
 
 
-@shows_personal_data
+@shows_case_content
 def case_list(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     status = request.GET.get("status") if request.GET.get("status") in CaseStatus.values else None
     minors, overdue = request.GET.get("minors") == "1", request.GET.get("overdue") == "1"
     cases = selectors.case_list(member=request.membership, status=status, minors=minors, overdue=overdue)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    record_access(request, request.cell)
+    record_access(request, request.cell, cases=page.object_list)
     filters = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     context = {
         "page": page,
@@ -53,11 +52,9 @@ def case_list(request: CellRequest) -> HttpResponse:
     return render(request, "cases/list.html", context)
 
 
-@shows_personal_data
+@shows_case_content
 def case_detail(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     manager = request.membership.role == Role.COORDINATOR
     context = {
         "case": case,
@@ -75,7 +72,7 @@ def case_detail(request: CellRequest, pk: str) -> HttpResponse:
         "status_form": StatusForm(case=case) if workflow.allowed_next(case.status) else None,
         "review_form": ReviewForm(initial={"review_on": case.review_on}),
     }
-    record_access(request, case)
+    record_access(request, case, cases=[case])
     return render(request, "cases/detail.html", context)
 
 
@@ -104,13 +101,11 @@ def case_status(request: CellRequest, pk: str) -> HttpResponse:
     return HttpResponseRedirect(case_url(case))
 
 
-@shows_personal_data
+@shows_case_content
 def case_close(request: CellRequest, pk: str) -> HttpResponse:
     """What closing does, and the reason it needs; nothing changes until the button is pressed."""
     case = get_case_for_user(request, pk)
     require_case_manager(request)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     if CaseStatus.CLOSED not in workflow.allowed_next(case.status):
         messages.error(request, _("This case cannot be closed now."))
         return HttpResponseRedirect(case_url(case))
@@ -128,7 +123,7 @@ def case_close(request: CellRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Case %(reference)s closed.") % {"reference": case.reference})
             return HttpResponseRedirect(case_url(case))
-    record_access(request, case)
+    record_access(request, case, cases=[case])
     return render(request, "cases/close.html", {"case": case, "form": form})
 
 

@@ -7,20 +7,19 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.access import acknowledgement_redirect, get_case_for_user
+from cases.access import get_case_for_user
 from cases.forms import ItemForm
 from cases.models import InformationItem
 from cases.services import items as item_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 
 
+@shows_case_content
 def item_new(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     form = ItemForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -35,10 +34,11 @@ def item_new(request: CellRequest, pk: str) -> HttpResponse:
                 request, _("Information added. It stays yours: you can withdraw it at any time.")
             )
             return HttpResponseRedirect(case_url(case))  # the confirmation shows at the top
+    record_access(request, case, cases=[case])
     return render(request, "cases/item_form.html", {"case": case, "form": form})
 
 
-@shows_personal_data
+@shows_case_content
 def item_withdraw(request: CellRequest, pk: str, item_pk: str) -> HttpResponse:
     """GET says that withdrawing erases the text for good; only the POST withdraws."""
     case = get_case_for_user(request, pk)
@@ -49,8 +49,6 @@ def item_withdraw(request: CellRequest, pk: str, item_pk: str) -> HttpResponse:
         item_services.item_withdraw(member=request.membership, item=item)
         messages.success(request, _("Information withdrawn. It no longer appears anywhere."))
         return HttpResponseRedirect(case_url(case))  # the confirmation shows at the top
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     context = {
         "case": case,
         "title": _("Withdraw your information?"),
@@ -65,5 +63,5 @@ def item_withdraw(request: CellRequest, pk: str, item_pk: str) -> HttpResponse:
         "action": _("Withdraw and erase"),
         "cancel_url": case_url(case) + "#items",
     }
-    record_access(request, case)
+    record_access(request, case, cases=[case])
     return render(request, "cases/confirm.html", context)

@@ -9,26 +9,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import selectors
-from cases.access import acknowledgement_redirect, get_referral_for_user, require_case_manager, require_no_dpo
+from cases.access import get_referral_for_user, require_case_manager, require_no_dpo
 from cases.forms import IdentityForm, QualifyForm, ReferralForm
 from cases.models import ReferralStatus
 from cases.services import identity as identity_services
 from cases.services import referrals as referral_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from participants.middleware import acknowledgement_first
 
 
 def _url(request: CellRequest, name: str, **kwargs: object) -> str:
     return reverse(f"cases:{name}", kwargs={"cell_slug": request.cell.slug, **kwargs})
 
 
+@acknowledgement_first
 def referral_new(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     form = ReferralForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in IdentityForm.base_fields}
@@ -45,28 +45,24 @@ def referral_new(request: CellRequest) -> HttpResponse:
     return render(request, "cases/referral_form.html", {"form": form})
 
 
-@shows_personal_data
+@shows_case_content
 def referral_list(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     status = request.GET.get("status", ReferralStatus.SUBMITTED)
     status = status if status in ReferralStatus.values or status == "all" else ReferralStatus.SUBMITTED
     queue = list(
         selectors.referral_queue(member=request.membership, status=None if status == "all" else status)
     )
     own = list(selectors.own_referral_list(member=request.membership))
-    record_access(request, request.cell)
+    record_access(request, request.cell, cases=selectors.case_ids_of_referrals([*queue, *own]))
     context = {"queue": queue, "own": own, "status": status, "statuses": ReferralStatus.choices,
                "is_queue_role": request.membership.role in selectors.REFERRAL_QUEUE_ROLES}  # fmt: skip
     return render(request, "cases/referral_list.html", context)
 
 
-@shows_personal_data
+@shows_case_content
 def referral_detail(request: CellRequest, pk: str) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     full = request.membership.role in selectors.REFERRAL_QUEUE_ROLES
     manager = request.membership.has_role(Role.COORDINATOR)
     context = {
@@ -76,11 +72,11 @@ def referral_detail(request: CellRequest, pk: str) -> HttpResponse:
         "qualify_form": QualifyForm(cell=request.cell) if manager else None,
         "case": getattr(referral, "case", None) if full else None,
     }
-    record_access(request, referral)
+    record_access(request, referral, cases=selectors.case_ids_of_referrals([referral]))
     return render(request, "cases/referral_detail.html", context)
 
 
-@shows_personal_data
+@shows_case_content
 def referral_qualify(request: CellRequest, pk: str) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     require_case_manager(request)
@@ -101,12 +97,12 @@ def referral_qualify(request: CellRequest, pk: str) -> HttpResponse:
                 return HttpResponseRedirect(case_url(case, "table"))
             messages.success(request, _("Qualification recorded."))
             return HttpResponseRedirect(_url(request, "referrals"))
-    record_access(request, referral)
+    record_access(request, referral, cases=selectors.case_ids_of_referrals([referral]))
     context = {"referral": referral, "full": True, "qualify_form": form, "duplicates": [], "case": None}
     return render(request, "cases/referral_detail.html", context, status=400 if form.is_bound else 200)
 
 
-@shows_personal_data
+@shows_case_content
 def referral_identity(request: CellRequest, pk: str) -> HttpResponse:
     """The coordinator adds the identity of an anonymous referral: an explicit, logged step."""
     referral = get_referral_for_user(request, pk)
@@ -125,5 +121,5 @@ def referral_identity(request: CellRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Identity recorded."))
             return HttpResponseRedirect(_url(request, "referral_detail", pk=referral.pk))
-    record_access(request, referral)
+    record_access(request, referral, cases=selectors.case_ids_of_referrals([referral]))
     return render(request, "cases/referral_identity.html", {"referral": referral, "form": form})

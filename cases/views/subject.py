@@ -9,20 +9,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors
-from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager, require_no_dpo
+from cases.access import get_case_for_user, require_case_manager, require_no_dpo
 from cases.forms import IdentityForm, IdentityRequestForm, RelationForm
 from cases.models import IdentityRequest, Relation
 from cases.services import cases as case_services
 from cases.services import identity as identity_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.cells.access import require_role
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 
 
-@shows_personal_data
+@shows_case_content
 def identity_edit(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     require_case_manager(request)
@@ -43,15 +43,14 @@ def identity_edit(request: CellRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Identity recorded."))
             return HttpResponseRedirect(case_url(case))
-    record_access(request, case)
+    record_access(request, case, cases=[case])
     return render(request, "cases/identity_form.html", {"case": case, "form": form})
 
 
+@shows_case_content
 def identity_request(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     require_no_dpo(request)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     form = IdentityRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,17 +63,18 @@ def identity_request(request: CellRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Request sent: the coordinator or a mayor decides on it."))
             return HttpResponseRedirect(case_url(case))
+    record_access(request, case, cases=[case])
     return render(request, "cases/identity_request_form.html", {"case": case, "form": form})
 
 
-@shows_personal_data
+@shows_case_content
 def identity_request_list(request: CellRequest) -> HttpResponse:
     require_role(request, Role.COORDINATOR, Role.MAYOR)
     pending = list(selectors.identity_requests_pending(member=request.membership))
     cases = {case.subject_id: case for case in selectors.case_visible_list(member=request.membership)
              .filter(subject__in=[r.subject_id for r in pending])}  # fmt: skip
     rows = [(req, cases.get(req.subject_id)) for req in pending]
-    record_access(request, request.cell)
+    record_access(request, request.cell, cases=[case for _request, case in rows])
     return render(request, "cases/identity_requests.html", {"rows": rows})
 
 
@@ -94,6 +94,7 @@ def identity_request_decide(request: CellRequest, request_pk: str, decision: str
     return HttpResponseRedirect(reverse("cases:identity_requests", kwargs={"cell_slug": request.cell.slug}))
 
 
+@shows_case_content
 def relation_new(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     require_case_manager(request)
@@ -106,10 +107,11 @@ def relation_new(request: CellRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Relation recorded."))
             return HttpResponseRedirect(case_url(case))  # the confirmation shows at the top
+    record_access(request, case, cases=[case])
     return render(request, "cases/relation_form.html", {"case": case, "form": form})
 
 
-@shows_personal_data
+@shows_case_content
 def relation_delete(request: CellRequest, pk: str, relation_pk: str) -> HttpResponse:
     """GET asks for confirmation; only the POST removes the relation."""
     case = get_case_for_user(request, pk)
@@ -119,8 +121,6 @@ def relation_delete(request: CellRequest, pk: str, relation_pk: str) -> HttpResp
         case_services.relation_remove(member=request.membership, relation=relation)
         messages.success(request, _("Relation removed."))
         return HttpResponseRedirect(case_url(case))  # the confirmation shows at the top
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     context = {
         "case": case,
         "title": _("Remove this relation?"),
@@ -131,5 +131,5 @@ def relation_delete(request: CellRequest, pk: str, relation_pk: str) -> HttpResp
         "action": _("Remove the relation"),
         "cancel_url": case_url(case) + "#relations",
     }
-    record_access(request, case)
+    record_access(request, case, cases=[case])
     return render(request, "cases/confirm.html", context)

@@ -7,23 +7,21 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from cases import selectors
-from cases.access import acknowledgement_redirect, get_case_for_user, require_case_manager
+from cases.access import get_case_for_user, require_case_manager
 from cases.forms import SeatForm
 from cases.models import Seat
 from cases.services import seats as seat_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 from participants import services as participant_services
 from participants.forms import InvitationForm
 
 
-@shows_personal_data
+@shows_case_content
 def table(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     form: SeatForm | None = SeatForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST":
         require_case_manager(request)
@@ -39,12 +37,12 @@ def table(request: CellRequest, pk: str) -> HttpResponse:
                 return HttpResponseRedirect(case_url(case, "table"))
     if form is not None and not form.has_candidates():
         form = None  # everyone who may sit at this table already does: an empty state, no form
-    record_access(request, case)
+    record_access(request, case, cases=[case])
     context = {"case": case, "seats": list(selectors.seat_list(case=case)), "form": form}
     return render(request, "cases/table.html", context)
 
 
-@shows_personal_data
+@shows_case_content
 def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
     """GET says what removing the person does; only the POST removes them."""
     case = get_case_for_user(request, pk)
@@ -58,8 +56,6 @@ def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
             request, _("%(name)s was removed from the table: they no longer see this case.") % {"name": name}
         )
         return HttpResponseRedirect(case_url(case, "table"))
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     context = {
         "case": case,
         "title": _("Remove %(name)s from this case's table?") % {"name": name},
@@ -74,10 +70,11 @@ def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
         "action": _("Remove from the table"),
         "cancel_url": case_url(case, "table"),
     }
-    record_access(request, case)
+    record_access(request, case, cases=[case])
     return render(request, "cases/confirm.html", context)
 
 
+@shows_case_content
 def invite(request: CellRequest, pk: str) -> HttpResponse:
     """An ad hoc invitation for this case only; the mayor approves it like any other."""
     case = get_case_for_user(request, pk)
@@ -94,4 +91,5 @@ def invite(request: CellRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Ad hoc invitation proposed to the mayor, for this case only."))
             return HttpResponseRedirect(case_url(case, "table"))
+    record_access(request, case, cases=[case])
     return render(request, "cases/invite.html", {"case": case, "form": form})

@@ -13,6 +13,7 @@ class AccessContext:
     kind: str
     view_name: str
     details: dict[str, Any] = field(default_factory=dict)  # e.g. an export's filter
+    cases: tuple[str, ...] = ()  # the ids of the cases whose content the response shows
 
 
 _current: ContextVar[AccessContext | None] = ContextVar("livc_access", default=None)

@@ -50,7 +50,12 @@ class CellLogEntryManager(LogEntryManager):
             kwargs.setdefault("access_kind", access.kind)
             kwargs.setdefault("additional_data", {"view": access.view_name, **access.details})
         kwargs.setdefault("cell", cell_of(instance))
-        return super().log_create(instance, force_log=force_log, **kwargs)
+        entry = super().log_create(instance, force_log=force_log, **kwargs)
+        if entry is not None and access is not None and access.cases:
+            AccessedCase.objects.bulk_create(
+                AccessedCase(entry=entry, cell_id=entry.cell_id, case_pk=pk) for pk in access.cases
+            )
+        return entry
 
 
 def content_type_key(content_type_id: int) -> str:
@@ -232,3 +237,45 @@ class ChainHead(models.Model):
     def advance(key: int, using: str, *, seq: int, entry_hash: str) -> None:
         """Move the (locked) head to the chain's new last link."""
         ChainHead.objects.using(using).filter(key=key).update(seq=seq, entry_hash=entry_hash)
+
+
+_APPEND_ONLY_PLAIN = """
+RAISE EXCEPTION 'audit entries are append-only: % refused on %', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+"""
+
+
+class AccessedCase(models.Model):
+    """One case whose content an access entry's response showed (docs/rules.md, rule 16).
+
+    A page about one case logs its entry against that case; a list, the minutes, the chairing
+    screen, a PDF or the action list show several, and each gets a row here, so that the DPO's
+    "who saw case X" finds every reader (`dpo/lookups.py::entries_about_case`). Ids only: the
+    row outlives the case's purge as the entry does, and is append-only like it.
+    """
+
+    entry = models.ForeignKey(
+        LogEntry, on_delete=models.PROTECT, related_name="accessed_cases", db_index=False
+    )
+    cell = models.ForeignKey("cells.Cell", on_delete=models.PROTECT, related_name="+", db_index=False)
+    case_pk = models.CharField(_("case id"), max_length=255)
+
+    class Meta:
+        verbose_name = _("case shown by an access")
+        verbose_name_plural = _("cases shown by accesses")
+        indexes = [models.Index(fields=["cell", "case_pk"], name="audit_accessed_case")]
+        constraints = [
+            # also the index behind `entry`
+            models.UniqueConstraint(fields=["entry", "case_pk"], name="audit_accessed_case_once")
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="accessed_case_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                when=pgtrigger.Before,
+                func=_APPEND_ONLY_PLAIN,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case shown by audit entry {self.entry_id}"

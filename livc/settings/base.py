@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "livc.nostore.NoStoreMiddleware",  # after whitenoise: static files keep their cache headers
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "livc.audit.middleware.AuditMiddleware",
     "livc.cells.middleware.CellMiddleware",
+    "participants.middleware.SecrecyGateMiddleware",  # rule 6, for every `@shows_case_content` view
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -137,6 +139,18 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="LIVC-R")  # name shown in authenticator apps
 LIVC_BACKUP_CODE_COUNT = 10  # static codes issued at a time
+# Wrong codes are throttled per login session (livc/accounts/throttle.py), not per device:
+# one session's wrong codes never make the owner's own session wait.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+LIVC_SECOND_FACTOR_MAX_DELAY_SECONDS = 60  # the doubling wait after wrong codes stops growing here
+# Changing the second factor or the backup codes asks the password again if it was last given
+# longer ago than this.
+LIVC_REAUTH_MINUTES = env_int("LIVC_REAUTH_MINUTES", default=5, minimum=1)
+# Per account, from all addresses together: this many wrong passwords within the window pause
+# logging in with that address for the rest of the window (livc/accounts/lockout.py).
+LIVC_ACCOUNT_FAILURE_LIMIT = env_int("LIVC_ACCOUNT_FAILURE_LIMIT", default=20, minimum=1)
+LIVC_ACCOUNT_FAILURE_WINDOW = timedelta(minutes=env_int("LIVC_ACCOUNT_FAILURE_MINUTES", default=60, minimum=1))
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)  # failures before lockout
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15, minimum=1))

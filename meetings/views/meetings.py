@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import acknowledgement_redirect, require_case_manager, require_no_dpo
+from cases.access import require_case_manager, require_no_dpo
 from cases.models import Case, CaseStatus
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
@@ -30,6 +30,7 @@ from meetings.models import (
     DecisionStatus,
     ItemKind,
     Meeting,
+    MeetingKind,
     MeetingStatus,
 )
 from meetings.services import decisions as decision_services
@@ -86,14 +87,13 @@ def meeting_edit(request: CellRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/edit.html", {"form": form, "meeting": meeting})
 
 
-@shows_personal_data
+@shows_case_content
 def meeting_detail(request: CellRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     items = selectors.visible_items(member=request.membership, meeting=meeting)
     manager = request.membership.has_role(Role.COORDINATOR)
-    candidates = selectors.agenda_candidates(member=request.membership, meeting=meeting) if manager else []
+    adding = manager and meeting.status != MeetingStatus.FINALISED and meeting.kind == MeetingKind.OPERATIONAL
+    candidates = selectors.agenda_candidates(member=request.membership, meeting=meeting) if adding else []
     context = {
         "meeting": meeting,
         "items": items,
@@ -113,7 +113,8 @@ def meeting_detail(request: CellRequest, pk: int) -> HttpResponse:
         "decisions": _decision_rows(request, items) if meeting_acknowledged(request, meeting) else [],
         "me": Participant.objects.filter(membership=request.membership).first(),
     }
-    record_access(request, meeting)
+    shown = selectors.cases_of_items(items) + [case for case, _new in candidates]
+    record_access(request, meeting, cases=shown)
     return render(request, "meetings/detail.html", context)
 
 
@@ -306,24 +307,23 @@ def _confirmation(request: CellRequest, meeting: Meeting, step: str) -> HttpResp
     return render(request, "meetings/confirm.html", context)
 
 
-@shows_personal_data
+@shows_case_content
 def minutes(request: CellRequest, pk: int) -> HttpResponse:
     """The minutes as this member may read them: the attendance, and of their items only the
     minutes, corrections, decisions (with who agreed) and follow-up actions."""
     meeting = get_meeting_for_user(request, pk)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     later = Meeting.objects.filter(cell=request.cell, starts_at__gt=meeting.starts_at).exclude(
         status=MeetingStatus.FINALISED
     )
+    content = selectors.minutes_content(member=request.membership, meeting=meeting)
     context = {
         "meeting": meeting,
-        "content": selectors.minutes_content(member=request.membership, meeting=meeting),
+        "content": content,
         "manager": request.membership.has_role(Role.COORDINATOR),
         "addendum_form": AddendumForm(),
         "later_meetings": list(later),
     }
-    record_access(request, meeting)
+    record_access(request, meeting, cases=content.cases)
     return render(request, "meetings/minutes.html", context)
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cases.access import require_case_manager, require_no_dpo
 from cases.selectors import case_visible_list
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
@@ -60,11 +60,11 @@ def _run_page_again(
     request: CellRequest, meeting: Meeting, item: AgendaItem, status: int, **extra: Any
 ) -> HttpResponse:
     """The chairing page on `item` once more, with the forms as posted and their errors."""
-    _record(request, meeting, item)
     context = _panel_context(request, meeting, item, **extra)
     context.update(
         {"items": selectors.visible_items(member=request.membership, meeting=meeting), "current": item}
     )
+    _record(request, meeting, item, context)
     return render(request, "meetings/run.html", context, status=status)
 
 
@@ -76,11 +76,16 @@ def _refused_when_finalised(request: CellRequest, meeting: Meeting, item: Agenda
     return HttpResponseRedirect(meeting_url(meeting, "run") + f"?item={item.pk}")
 
 
-def _record(request: CellRequest, meeting: Meeting, item: AgendaItem | None) -> None:
-    record_access(request, item.case if item is not None and item.case is not None else meeting)
+def _record(request: CellRequest, meeting: Meeting, item: AgendaItem | None, context: dict[str, Any]) -> None:
+    """Log the chairing screen or an item's panel against the item's case (else the meeting),
+    with every case it shows: the agenda's titles, the item's case and the actions listed."""
+    shown = selectors.cases_of_items(context.get("items", []))
+    shown += [context["case"]] if context.get("case") else []
+    shown += [action.case for action in context.get("actions", [])]
+    record_access(request, item.case if item is not None and item.case is not None else meeting, cases=shown)
 
 
-@shows_personal_data
+@shows_case_content
 def run(request: CellRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
@@ -95,11 +100,11 @@ def run(request: CellRequest, pk: int) -> HttpResponse:
     context = {"meeting": meeting, "items": items, "current": item}
     if item is not None:
         context.update(_panel_context(request, meeting, item))
-    _record(request, meeting, item)
+    _record(request, meeting, item, context)
     return render(request, "meetings/run.html", context)
 
 
-@shows_personal_data
+@shows_case_content
 def item_panel(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     """One item's panel, swapped in by htmx; a plain request gets the whole page on that item."""
     meeting = get_meeting_for_user(request, pk)
@@ -107,10 +112,12 @@ def item_panel(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     if not request.htmx:
         return HttpResponseRedirect(meeting_url(meeting, "run") + f"?item={item_pk}")
     item = get_item_for_user(request, meeting, item_pk)
-    _record(request, meeting, item)
-    return render(request, "meetings/partials/item_panel.html", _panel_context(request, meeting, item))
+    context = _panel_context(request, meeting, item)
+    _record(request, meeting, item, context)
+    return render(request, "meetings/partials/item_panel.html", context)
 
 
+@shows_case_content
 @require_POST
 def minutes_save(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     """Saved as the coordinator types (static/js/run.js, 1.5 s after the last keystroke, and
@@ -142,6 +149,8 @@ def minutes_save(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
         result, status = "invalid", 400
     if request.htmx:
         context = {"item": item, "result": result, "form": form, "meeting": meeting}
+        if result == "conflict":  # the other's saved text is shown
+            _record(request, meeting, item, {"case": item.case})
         return render(request, "meetings/partials/minutes_status.html", context, status=status)
     if result == "saved":
         messages.success(request, _("Minutes saved."))
@@ -155,6 +164,7 @@ def _back_to_item(meeting: Meeting, item: AgendaItem) -> HttpResponse:
     return HttpResponseRedirect(meeting_url(meeting, "run") + f"?item={item.pk}#decisions")
 
 
+@shows_case_content
 @require_POST
 def decision_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
@@ -203,6 +213,7 @@ def decision_step(request: CellRequest, pk: int, decision_pk: str, step: str) ->
     return HttpResponseRedirect(meeting_url(meeting) + "#decisions")
 
 
+@shows_case_content
 @require_POST
 def action_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
@@ -249,12 +260,12 @@ def action_close(request: CellRequest, action_pk: str) -> HttpResponse:
     return HttpResponseRedirect(wanted if safe and wanted else fallback)
 
 
-@shows_personal_data
+@shows_case_content
 def action_list(request: CellRequest) -> HttpResponse:
     """Open actions the member may see: the coordinator's and every owner's dashboard of work."""
     require_no_dpo(request)
     actions = list(selectors.open_action_list(member=request.membership))
     own = [a for a in actions if a.owner.membership_id == request.membership.pk]
-    record_access(request, request.cell)
+    record_access(request, request.cell, cases=[action.case for action in actions])
     context = {"actions": actions, "own": own, "close_form": ActionCloseForm()}
     return render(request, "meetings/actions.html", context)
