@@ -1,12 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
+from livc.accounts.decorators import second_factor_not_required
 from livc.accounts.views import healthz
 
 # The admin, for platform administrators only, requires a verified second factor too.
 admin.site.__class__ = OTPAdminSite
+# Its own login form (password and code in one, with its own throttling) is not offered:
+# everyone logs in through accounts:login, with its lockouts and per-session code throttle.
+admin_login = login_not_required(
+    second_factor_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True))
+)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cells:pick"), name="root"),
@@ -18,6 +25,7 @@ urlpatterns = [
     path("c/<slug:cell_slug>/", include("retention.urls")),
     path("c/<slug:cell_slug>/", include("dpo.urls")),
     path("invitation/", include("participants.invitee_urls")),
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "livc.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from livc.accounts import lockout  # noqa: F401  connects the per-account cap's receiver

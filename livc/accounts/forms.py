@@ -1,6 +1,29 @@
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from livc.accounts import lockout
+from livc.accounts.models import User
+
+
+def account_paused_message() -> str:
+    """The per-account cap's answer: the same for any typed address, account or not."""
+    minutes = max(1, round(settings.LIVC_ACCOUNT_FAILURE_WINDOW.total_seconds() / 60))
+    return ngettext(
+        "Too many wrong passwords have been typed for this e-mail address. To protect the account, "
+        "logging in with it is paused for at most %(minutes)d minute. "
+        "If this was not you, tell your cell's coordinator.",
+        "Too many wrong passwords have been typed for this e-mail address. To protect the account, "
+        "logging in with it is paused for at most %(minutes)d minutes. "
+        "If this was not you, tell your cell's coordinator.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class LoginForm(AuthenticationForm):
@@ -19,6 +42,38 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        # Before the password is checked: a paused address gets no answer about its password.
+        if lockout.account_paused(self.cleaned_data.get("username")):
+            raise forms.ValidationError(account_paused_message(), code="account_paused")
+        return super().clean()
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The logged-in user's password once more, before a change to their second factor."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if lockout.account_paused(self.user.email):
+            raise forms.ValidationError(account_paused_message(), code="account_paused")
+        # Through the authentication backends: django-axes and the per-account cap count a
+        # wrong password here like one on the login page, and the audit log records it.
+        confirmed = authenticate(self.request, username=self.user.email, password=password)
+        if confirmed is None or confirmed.pk != self.user.pk:
+            raise forms.ValidationError(_("That password is not correct."), code="wrong_password")
+        return password
 
 
 class CodeForm(forms.Form):

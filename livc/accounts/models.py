@@ -72,3 +72,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name
+
+
+class PasswordFailure(models.Model):
+    """One wrong password for a typed login name, from any address (the per-account cap).
+
+    `key` is a keyed hash of the normalised e-mail address, never the address: a mistyped
+    address is someone else's personal data, or no one's. Rows older than the window are
+    deleted as new ones come in (`livc/accounts/lockout.py`).
+    """
+
+    key = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed password")
+        verbose_name_plural = _("failed passwords")
+
+    def __str__(self) -> str:
+        return f"PasswordFailure {self.pk}"

@@ -6,19 +6,19 @@ confirmed device must enrol an authenticator app first; a user with one must ver
 """
 
 import io
-from dataclasses import dataclass
-from datetime import datetime
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from livc.accounts.models import User
+from livc.audit.events import EventKind, record_account_event
 
 TOTP_NAME = "authenticator"
 BACKUP_NAME = "backup"
@@ -85,29 +85,38 @@ def backup_codes_renew(*, user: User, count: int | None = None) -> list[str]:
     return codes
 
 
+@transaction.atomic
+def second_factor_reset(*, user: User, actor: User, request: HttpRequest | None = None) -> int:
+    """Delete every device of the account (a platform administrator's action); logged.
+
+    Sessions verified with a deleted device stop being verified at their next request. After
+    the next password login the person must enrol a new authenticator app.
+    """
+    deleted = 0
+    for model in (TOTPDevice, StaticDevice):
+        count, _ = model.objects.filter(user=user).delete()
+        deleted += count
+    record_account_event(
+        EventKind.SECOND_FACTOR_RESET, user=user, actor=actor, request=request, data={"deleted": deleted}
+    )
+    return deleted
+
+
 def backup_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    device: Device | None
-    throttled_until: datetime | None = None
+def verify(*, user: User, token: str) -> Device | None:
+    """The confirmed device that accepts the code, or None.
 
-
-def verify(*, user: User, token: str) -> VerifyResult:
-    """Try the code against every confirmed device; report throttling if all refuse to try."""
+    Wrong codes are throttled per login session by the caller (`livc/accounts/throttle.py`);
+    the devices' own throttle is off (`OTP_*_THROTTLE_FACTOR = 0`).
+    """
     token = normalise_token(token)
-    throttled_until = None
     for device in devices_for_user(user, confirmed=True):
-        allowed, data = device.verify_is_allowed()
-        if not allowed:
-            until = (data or {}).get("locked_until")
-            throttled_until = max(filter(None, [throttled_until, until]), default=None)
-            continue
         if device.verify_token(token):
-            return VerifyResult(device=device)
-    return VerifyResult(device=None, throttled_until=throttled_until)
+            return device
+    return None
 
 
 def normalise_token(token: str) -> str:

@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,14 +17,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from livc.accounts import otp
+from livc.accounts import otp, reauth, throttle
 from livc.accounts.decorators import second_factor_not_required
-from livc.accounts.forms import CodeForm, EnrolForm, LanguageForm, LoginForm
+from livc.accounts.forms import CodeForm, ConfirmPasswordForm, EnrolForm, LanguageForm, LoginForm
 from livc.accounts.middleware import wants_script_answer
 from livc.accounts.sessions import SessionStore
-from livc.audit.events import second_factor_failed
+from livc.audit.events import EventKind, record_account_event, second_factor_failed
 from livc.http import AuthenticatedRequest
 
 
@@ -40,16 +42,39 @@ class LoginView(auth_views.LoginView):
 
 
 login = LoginView.as_view()
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Choose a password through the link a platform administrator had mailed to the account.
+
+    Django's token: it stops working once the password changes, and after
+    `PASSWORD_RESET_TIMEOUT`. Setting the password ends the account's other sessions; the second
+    factor stays what it was.
+    """
+
+    template_name = "accounts/password_set.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        record_account_event(EventKind.PASSWORD_SET, user=user, actor=user, request=self.request)
+        messages.success(self.request, _("Your password is set. Log in with it."))
+        return response
+
+
+password_set = second_factor_not_required(login_not_required(PasswordSetView.as_view()))
 logout = second_factor_not_required(auth_views.LogoutView.as_view())
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: HttpRequest, default: str | None = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse(str(settings.LOGIN_REDIRECT_URL))
+    return reverse(default or str(settings.LOGIN_REDIRECT_URL))
 
 
 @never_cache
@@ -61,23 +86,37 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("accounts:setup")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        result = otp.verify(user=request.user, token=form.cleaned_data["code"])
-        if result.device is not None:
-            otp_login(request, result.device)
-            _after_verification_messages(request, used_backup=isinstance(result.device, StaticDevice))
+        waiting_until = throttle.locked_until(request.session)
+        device = None if waiting_until else otp.verify(user=request.user, token=form.cleaned_data["code"])
+        if device is not None:
+            _second_factor_login(request, device)
+            _after_verification_messages(request, used_backup=isinstance(device, StaticDevice))
             return HttpResponseRedirect(_next_url(request))
         second_factor_failed(request, step="verify")
-        if result.throttled_until is not None:
-            form.add_error("code", _throttled_message(result.throttled_until))
+        if waiting_until is not None:
+            form.add_error("code", _throttled_message(waiting_until))
         else:
+            throttle.record_failure(request.session)
             form.add_error("code", _("That code is not correct, or it has already been used."))
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
 
 
-def _throttled_message(until: datetime | None) -> str:
-    """What django-otp's throttle really does: after each wrong code in a row the next try must
-    wait 1, 2, 4, 8... seconds (`ThrottlingMixin`); a code typed sooner is not even checked."""
-    seconds = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
+def _second_factor_login(request: AuthenticatedRequest, device: Device) -> None:
+    """Mark the session verified, under a new session key and CSRF token.
+
+    The key that was valid between the password and the second factor must not be the key of
+    the verified session: whoever learnt it (a fixed or sniffed cookie) gets nothing.
+    """
+    otp_login(request, device)
+    throttle.reset(request.session)
+    request.session.cycle_key()
+    rotate_token(request)
+
+
+def _throttled_message(until: datetime) -> str:
+    """What the session throttle does: after each wrong code in a row this session's next try
+    must wait 1, 2, 4, 8... seconds (up to a cap); a code typed sooner is not even checked."""
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
     return ngettext(
         "Wait %(seconds)d second before typing the newest code: after each wrong code the wait doubles.",
         "Wait %(seconds)d seconds before typing the newest code: after each wrong code the wait doubles.",
@@ -109,24 +148,29 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol an authenticator app; right after the first password login, or later to replace it.
 
     Before verification this page is open only to users without any confirmed device:
-    otherwise a stolen password would be enough to enrol the thief's phone.
+    otherwise a stolen password would be enough to enrol the thief's phone. After verification
+    it asks for the password again first (`livc/accounts/reauth.py`): an open session alone
+    does not move the second factor to another phone.
     """
     verified = otp.is_verified(request.user)
     if not verified and otp.has_confirmed_device(request.user):
         return redirect("accounts:verify")
+    if verified and (asked := reauth.confirmation_redirect(request, next_url=request.get_full_path())):
+        return asked
     device = otp.pending_totp_device(request.user)
     form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        allowed, throttle = device.verify_is_allowed()
-        if not allowed:
+        waiting_until = throttle.locked_until(request.session)
+        if waiting_until is not None:
             second_factor_failed(request, step="setup")
-            form.add_error("code", _throttled_message((throttle or {}).get("locked_until")))
+            form.add_error("code", _throttled_message(waiting_until))
         elif otp.totp_confirm(user=request.user, device=device, token=form.cleaned_data["code"]):
             device.refresh_from_db()
-            otp_login(request, device)
+            _second_factor_login(request, device)
             codes = otp.backup_codes_renew(user=request.user)
             return render(request, "accounts/setup_done.html", {"codes": codes, "next": _next_url(request)})
         else:
+            throttle.record_failure(request.session)
             second_factor_failed(request, step="setup")
             form.add_error(
                 "code",
@@ -182,9 +226,14 @@ def session_renew(request: AuthenticatedRequest) -> HttpResponse:
 
 @never_cache
 def security(request: AuthenticatedRequest) -> HttpResponse:
-    """The user's second-factor overview: authenticator status, backup codes left, new codes."""
+    """The user's second-factor overview: authenticator status, backup codes left, new codes.
+
+    New codes (a POST) need the password given again within the last few minutes.
+    """
     codes: list[str] | None = None
     if request.method == "POST":
+        if asked := reauth.confirmation_redirect(request, next_url=reverse("accounts:security")):
+            return asked
         codes = otp.backup_codes_renew(user=request.user)
     context = {
         "has_totp": otp.has_totp(request.user),
@@ -192,6 +241,37 @@ def security(request: AuthenticatedRequest) -> HttpResponse:
         "codes": codes,
     }
     return render(request, "accounts/security.html", context)
+
+
+@never_cache
+def confirm_password(request: AuthenticatedRequest) -> HttpResponse:
+    """The password once more, before the second factor or the backup codes change."""
+    form = ConfirmPasswordForm(
+        request.POST if request.method == "POST" else None, request=request, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        reauth.mark_confirmed(request.session)
+        record_account_event(
+            EventKind.PASSWORD_CONFIRMED, user=request.user, actor=request.user, request=request
+        )
+        minutes = settings.LIVC_REAUTH_MINUTES
+        messages.success(
+            request,
+            ngettext(
+                "Password confirmed. For %(minutes)d minute you can change your second factor "
+                "or make new backup codes without typing it again.",
+                "Password confirmed. For %(minutes)d minutes you can change your second factor "
+                "or make new backup codes without typing it again.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        return HttpResponseRedirect(_next_url(request, default="accounts:security"))
+    return render(
+        request,
+        "accounts/confirm_password.html",
+        {"form": form, "next": _next_url(request, default="accounts:security")},
+    )
 
 
 @require_POST

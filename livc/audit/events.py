@@ -32,6 +32,10 @@ class EventKind:
     LOGIN_FAILED = "login_failed"
     SECOND_FACTOR_FAILED = "second_factor_failed"
     LOCKED_OUT = "locked_out"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+    PASSWORD_LINK_SENT = "password_link_sent"  # noqa: S105  an event code, not a password
+    PASSWORD_SET = "password_set"  # noqa: S105  an event code, not a password
+    PASSWORD_CONFIRMED = "password_confirmed"  # noqa: S105  an event code, not a password
     KEYS_ROTATED = "keys_rotated"
     ENTRIES_SCRUBBED = "entries_scrubbed"
     PURGE = "purge"
@@ -42,6 +46,10 @@ _kinds: dict[str, str | Promise] = {
     EventKind.LOGIN_FAILED: _("login failed"),
     EventKind.SECOND_FACTOR_FAILED: _("second factor failed"),
     EventKind.LOCKED_OUT: _("locked out"),
+    EventKind.SECOND_FACTOR_RESET: _("second factor reset by a platform administrator"),
+    EventKind.PASSWORD_LINK_SENT: _("link to choose a password sent"),
+    EventKind.PASSWORD_SET: _("password chosen"),
+    EventKind.PASSWORD_CONFIRMED: _("password confirmed again"),
     EventKind.KEYS_ROTATED: _("encryption keys rotated"),
     EventKind.ENTRIES_SCRUBBED: _("audit entries scrubbed"),
     EventKind.PURGE: _("purge"),
