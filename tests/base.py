@@ -3,6 +3,8 @@
 alice: coordinator of cell A.     bob: participant in cell A.
 charlie: coordinator of cell B.   Charlie should have no access to cell A's things.
 Also in cell A: a mayor, an information officer with a valid clearance and a DPO.
+dries: participant in cell A and in cell B (two memberships): in each cell he must see only that
+cell's things, whatever he may see in the other one.
 """
 
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ class Cast:
     mayor: User
     officer: User
     dpo: User
+    dries: User
 
 
 def make_cast() -> Cast:
@@ -43,13 +46,16 @@ def make_cast() -> Cast:
     mayor = UserFactory(email="mayor@example.test", name="Mira Maes")
     officer = UserFactory(email="officer@example.test", name="Omar Oosterlinck")
     dpo = UserFactory(email="dpo@example.test", name="Dina Dewulf")
+    dries = UserFactory(email="dries@example.test", name="Dries Desmet")
     MembershipFactory(cell=cell_a, user=alice, coordinator=True)
     MembershipFactory(cell=cell_a, user=bob)
     MembershipFactory(cell=cell_b, user=charlie, coordinator=True)
     MembershipFactory(cell=cell_a, user=mayor, mayor=True)
     MembershipFactory(cell=cell_a, user=officer, information_officer=True)
     MembershipFactory(cell=cell_a, user=dpo, dpo=True)
-    return Cast(cell_a, cell_b, alice, bob, charlie, mayor, officer, dpo)
+    MembershipFactory(cell=cell_a, user=dries)
+    MembershipFactory(cell=cell_b, user=dries)
+    return Cast(cell_a, cell_b, alice, bob, charlie, mayor, officer, dpo, dries)
 
 
 def login_verified(client: Client, user: User) -> Client:
