@@ -225,3 +225,94 @@ def test_the_admin_is_for_staff_with_a_verified_second_factor_only(stage):
                 if got != expected:
                     found.append(f"{method} {url} ({name}) as {who}: {got}, declared {expected}")
     assert not found, "\n".join(found)
+
+
+# --- The matrix finds what it must ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_matrix_finds_a_participant_who_sees_a_case_of_his_other_cell(stage, monkeypatch):
+    """The mutant of issue 12: the participant branch of `case_visible_list` without its cell filter."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from cases import access
+    from cases.models import Case
+    from cases.services.seats import VIEW_CASE_CODENAME
+    from livc.cells.models import Role
+
+    original = access.case_visible_list
+
+    def without_cell_filter(*, member):
+        if member.role != Role.PARTICIPANT:
+            return original(member=member)
+        return get_objects_for_user(member.user, VIEW_CASE_CODENAME, klass=Case.objects.all(),
+                                    accept_global_perms=False, use_groups=False, with_superuser=False)  # fmt: skip
+
+    monkeypatch.setattr(access, "case_visible_list", without_cell_filter)
+    found = violations_of(stage, "cases:detail")
+    assert "GET cases:detail as two cells, at B with A's ids (dries): ok, declared 404" in found
+    assert "GET cases:detail as two cells, at B with A's ids (dries): shows cell A's case" in found
+
+
+# --- Seating: the three guards of `seat()` ------------------------------------------------------------
+
+
+def _not_seatable(stage: Stage) -> dict[str, Any]:
+    """Three seat profiles that may not sit at cell A's case: of cell B, no longer active, not a participant."""
+    from tests.factories import MembershipFactory, ParticipantFactory
+
+    world = stage.world
+    gone = MembershipFactory(cell=stage.cast.cell_a, user=UserFactory(name="Ivo Inactief"), is_active=False)
+    return {
+        "of another cell": world.profiles["bert"],
+        "no longer active": ParticipantFactory(membership=gone, organisation=world.organisation),
+        "not a participant": world.profiles["officer"],
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["of another cell", "no longer active", "not a participant"])
+def test_seat_refuses_whom_the_table_may_not_have(stage, who):
+    from django.core.exceptions import ValidationError
+    from guardian.shortcuts import get_perms
+
+    from cases.models import Seat
+    from cases.services.seats import seat, seat_participant
+
+    world = stage.world
+    participant = _not_seatable(stage)[who]
+    with pytest.raises(ValidationError):
+        seat(case=world.case, participant=participant, seated_by=None)
+    with pytest.raises(ValidationError):
+        seat_participant(member=world.members["coordinator"], case=world.case, participant=participant)
+    assert not Seat.objects.filter(case=world.case, participant=participant).exists()
+    assert get_perms(participant.membership.user, world.case) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["of another cell", "no longer active", "not a participant"])
+@pytest.mark.parametrize("form_lets_through", [False, True], ids=["form", "service"])
+def test_the_table_page_refuses_to_seat_whom_the_table_may_not_have(
+    stage, monkeypatch, who, form_lets_through
+):
+    """A crafted POST to the table page: refused with a message, no seat. With the form's choices
+    opened to every seat profile, the service's guard alone must still refuse."""
+    from cases.forms import SeatForm
+    from cases.models import Seat
+    from participants.models import Participant
+
+    world = stage.world
+    participant = _not_seatable(stage)[who]
+    if form_lets_through:
+        original = SeatForm.__init__
+
+        def open_choices(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            self.fields["participant"].queryset = Participant.objects.all()
+
+        monkeypatch.setattr(SeatForm, "__init__", open_choices)
+    url = reverse("cases:table", kwargs={"cell_slug": stage.cast.cell_a.slug, "pk": world.case.pk})
+    response = stage.client("alice").post(url, {"participant": participant.pk})
+    assert response.status_code == 200  # the form again, with what went wrong
+    assert response.context["form"].errors
+    assert not Seat.objects.filter(case=world.case, participant=participant).exists()
