@@ -9,13 +9,17 @@ class DpoConfig(AppConfig):
     def ready(self) -> None:
         from dpo import audit  # noqa: F401  registers the models with auditlog
         from dpo.notices import breach_authority_overdue
+        from dpo.services import BREACH_REPORTED
         from dpo.waiting import SOURCES  # noqa: F401  registers what waits for the members
+        from livc.audit.events import register_kind
         from livc.cells import notices
         from livc.cells.models import Role
-        from livc.cells.navigation import NavItem, register
+        from livc.cells.navigation import ALL_ROLES, NavItem, register
 
         dpo = frozenset({Role.DPO})
         register(NavItem("audit:home", _("Audit trail"), dpo, position=10))
-        register(NavItem("audit:breaches", _("Breach register"), dpo, position=11))
+        register(NavItem("audit:breaches", _("Breach register"), dpo, 11, "dpo.reported"))
         register(NavItem("audit:retention_report", _("Retention"), dpo, position=40))
+        register(NavItem("audit:breach_report", _("Report a data breach"), ALL_ROLES, position=90))
         notices.register(breach_authority_overdue)
+        register_kind(BREACH_REPORTED, _("breach reported"))

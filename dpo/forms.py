@@ -1,6 +1,7 @@
 """Forms of the DPO console: they validate and clean, nothing more."""
 
 import datetime
+import uuid
 from typing import Any
 
 from django import forms
@@ -128,6 +129,7 @@ class BreachForm(forms.ModelForm):
         fields = list(Breach.RECORDED_FIELDS)
         widgets = {
             "discovered_at": DateTimeInput,
+            "occurred_at": DateTimeInput,
             "authority_informed_at": DateTimeInput,
             "subjects_informed_at": DateTimeInput,
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -152,6 +154,8 @@ class BreachForm(forms.ModelForm):
         authority = self.fields["authority"]
         assert isinstance(authority, forms.ChoiceField)
         authority.choices = [("", EMPTY_CHOICE), *SupervisoryAuthority.choices]
+        # Blank only in a member's report, until the DPO assesses it.
+        self.fields["data_concerned"].required = True
 
 
 class AuditSettingsForm(forms.ModelForm):
@@ -169,4 +173,64 @@ class AuditSettingsForm(forms.ModelForm):
             )
         if data.get("burst_minutes") == 0:
             self.add_error("burst_minutes", _("The window lasts at least one minute."))
+        return data
+
+
+class BreachReportForm(forms.Form):
+    """A member's report of a suspected breach (docs/rules.md, rule 16).
+
+    `token` is a one-time token made when the empty form is shown: the same form sent twice
+    opens one entry. A missing or garbled token is replaced by a fresh one, with a message, so
+    that the form can simply be sent again.
+    """
+
+    description = forms.CharField(
+        label=_("What did you see, or what happened?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "For example: a document sent to the wrong address, a lost laptop or phone, a printout "
+            "left behind, a screen seen by someone outside the table. Give case references rather "
+            "than names."
+        ),
+        error_messages={"required": _("Describe what you saw or what happened.")},
+    )
+    discovered_at = forms.DateTimeField(
+        label=_("When did you notice it?"),
+        widget=DateTimeInput,
+        help_text=_("The 72 hours for informing the supervisory authority run from this moment."),
+        error_messages={"required": _("Give the moment you noticed it.")},
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("When did it happen, if you know?"), widget=DateTimeInput, required=False
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, data: Any = None) -> None:
+        self.token_renewed = False
+        if data is not None:
+            data = data.copy()
+            try:
+                uuid.UUID(str(data.get("token", "")))
+            except ValueError:
+                data["token"], self.token_renewed = str(uuid.uuid4()), True
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        super().__init__(data, initial={"token": uuid.uuid4(), "discovered_at": now})
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.token_renewed:
+            self.add_error(
+                None,
+                _("This form could not be matched to the page it came from. Check it and send it again."),
+            )
+        latest = timezone.now() + Breach.CLOCK_SLACK
+        noticed, happened = data.get("discovered_at"), data.get("occurred_at")
+        if noticed and noticed > latest:
+            self.add_error("discovered_at", _("The moment you noticed it cannot lie in the future."))
+        if happened and happened > latest:
+            self.add_error("occurred_at", _("This moment cannot lie in the future."))
+        elif happened and noticed and happened > noticed:
+            self.add_error("occurred_at", _("It cannot have happened after it was noticed."))
         return data

@@ -64,6 +64,11 @@ class SupervisoryAuthority(models.TextChoices):
     VTC = "vtc", _("Flemish Supervisory Commission (Vlaamse Toezichtcommissie)")
 
 
+class BreachStatus(models.TextChoices):
+    REPORTED = "reported", _("reported, not yet assessed")
+    RECORDED = "recorded", _("recorded by the data-protection officer")
+
+
 class Breach(models.Model):
     """An incident in the cell's breach register (GDPR art. 33-34; docs/rules.md, rule 16).
 
@@ -71,6 +76,10 @@ class Breach(models.Model):
     to result in a risk, which the register must then say and why. The free-text fields may
     describe people: they are encrypted, and never written to the audit log (only which fields
     changed).
+
+    The DPO records an incident directly (status "recorded"), or any member of the cell reports
+    a suspected one (status "reported", `reported_by` set, `discovered_at` the moment they
+    noticed it): the 72 hours run from there. The DPO's first change marks it recorded.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -78,7 +87,7 @@ class Breach(models.Model):
     number = models.PositiveIntegerField(_("number"))
     discovered_at = models.DateTimeField(_("discovered at"))
     description = EncryptedTextField(_("what happened"))
-    data_concerned = EncryptedTextField(_("data concerned"))
+    data_concerned = EncryptedTextField(_("data concerned"), blank=True)  # unknown in a member's report
     cases_concerned = EncryptedTextField(_("cases concerned"), blank=True)
     measures = EncryptedTextField(_("measures taken"), blank=True)
     authority = models.CharField(
@@ -90,7 +99,22 @@ class Breach(models.Model):
     subjects_not_informed_reason = EncryptedTextField(
         _("why the people concerned are not informed"), blank=True
     )
+    occurred_at = models.DateTimeField(_("happened at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=BreachStatus.choices, default=BreachStatus.RECORDED
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The member who reported it (shown to the DPO only); empty when the DPO recorded it directly.
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("reported by"),
+    )
+    # The report form's one-time token: a second submit of the same form finds this entry.
+    report_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     version = models.PositiveIntegerField(
@@ -100,6 +124,7 @@ class Breach(models.Model):
     # What the DPO records and edits (the form shows these, the services write these).
     RECORDED_FIELDS = (
         "discovered_at",
+        "occurred_at",
         "description",
         "data_concerned",
         "cases_concerned",
@@ -112,6 +137,8 @@ class Breach(models.Model):
     )
     # GDPR art. 33: notify the supervisory authority within 72 hours of becoming aware.
     AUTHORITY_DEADLINE = datetime.timedelta(hours=72)
+    # Some slack for clocks: a moment this little ahead of the server's is not "in the future".
+    CLOCK_SLACK = datetime.timedelta(minutes=5)
 
     class Meta:
         verbose_name = _("breach")
@@ -130,10 +157,14 @@ class Breach(models.Model):
         return {"changed_fields": changed} if changed else None
 
     def clean(self) -> None:
-        now = timezone.now() + datetime.timedelta(minutes=5)  # some slack for clocks
+        now = timezone.now() + self.CLOCK_SLACK
         errors: dict[str, Any] = {}
         if self.discovered_at and self.discovered_at > now:
             errors["discovered_at"] = _("The discovery cannot lie in the future.")
+        if self.occurred_at and self.occurred_at > now:
+            errors["occurred_at"] = _("This moment cannot lie in the future.")
+        elif self.occurred_at and self.discovered_at and self.occurred_at > self.discovered_at:
+            errors["occurred_at"] = _("It cannot have happened after it was noticed.")
         both = {
             "authority_not_informed_reason": _(
                 "Give either when the authority was informed or why it is not, not both."

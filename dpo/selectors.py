@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from dpo import lookups
-from dpo.models import AuditSettings, Breach
+from dpo.models import AuditSettings, Breach, BreachStatus
 from livc.accounts.models import User
 from livc.audit.models import AccessKind, LogAction, LogEntry
 from livc.cells.models import Cell, Membership, Role
@@ -177,7 +177,8 @@ def authorised_person_list(*, cell: Cell, user: User) -> list[AuthorisedPerson]:
 
 def breach_list(*, cell: Cell, user: User) -> QuerySet[Breach]:
     assert_dpo(cell=cell, user=user)
-    return Breach.objects.filter(cell=cell).order_by("-discovered_at", "-number")
+    breaches = Breach.objects.filter(cell=cell).select_related("reported_by")
+    return breaches.order_by("-discovered_at", "-number")
 
 
 def breach_get(*, cell: Cell, user: User, pk: Any) -> Breach:
@@ -233,6 +234,37 @@ def breaches_due(*, cell: Cell, now: datetime.datetime | None = None) -> Breache
     waiting = [breach for breach in candidates if not breach.authority_not_informed_reason]
     overdue = sum(1 for breach in waiting if breach.authority_overdue(now))
     return BreachesDue(overdue=overdue, soon=len(waiting) - overdue)
+
+
+def breaches_reported(*, cell: Cell) -> list[Any]:
+    """The ids of the members' reports the DPO has not yet taken in hand, newest first."""
+    reported = Breach.objects.filter(cell=cell, status=BreachStatus.REPORTED)
+    return list(reported.order_by("-created_at").values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class BreachReportRecipients:
+    role: str  # Role.DPO, or Role.COORDINATOR when the cell has no DPO, or "" when it has neither
+    users: list[User]
+
+
+def breach_report_recipients(*, cell: Cell) -> BreachReportRecipients:
+    """Who is told of a member's breach report: the cell's DPOs; without one, its coordinators."""
+    for role in (Role.DPO, Role.COORDINATOR):
+        memberships = Membership.objects.effective().filter(cell=cell, role=role).select_related("user")
+        users = [membership.user for membership in memberships.order_by("user_id")]
+        if users:
+            return BreachReportRecipients(role=role, users=users)
+    return BreachReportRecipients(role="", users=[])
+
+
+def breach_report_get(*, cell: Cell, user: User, pk: Any) -> Breach:
+    """A report, for the member who made it (its number and when it was noticed; nothing else of
+    the register). Anyone else, the DPO included, reads it in the register: 404 here."""
+    breach = Breach.objects.filter(cell=cell, reported_by=user, pk=pk).first()
+    if breach is None:
+        raise Http404("No such report.")
+    return breach
 
 
 def audit_settings_get(*, cell: Cell) -> AuditSettings:

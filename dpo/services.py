@@ -1,22 +1,38 @@
-"""Writes of the DPO console: the breach register and the cell's unusual-access thresholds."""
+"""Writes of the DPO console: the breach register and the cell's unusual-access thresholds;
+and the one write open to every member of the cell, reporting a suspected breach."""
 
+import datetime
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from dpo.models import AuditSettings, Breach
-from dpo.selectors import assert_dpo
+from dpo.models import AuditSettings, Breach, BreachStatus
+from dpo.selectors import assert_dpo, breach_report_recipients
+from dpo.tasks import send_breach_report_notice
 from livc.accounts.models import User
-from livc.cells.models import Cell
+from livc.audit.events import record_event
+from livc.cells.models import Cell, Membership
+
+BREACH_REPORTED = "breach_reported"  # the event kind (registered in DpoConfig.ready)
+
+
+def _next_number(cell: Cell) -> int:
+    """The next number of the cell's register; call inside the transaction that saves it."""
+    Cell.objects.select_for_update().filter(pk=cell.pk).first()  # numbers are handed out one at a time
+    return (Breach.objects.filter(cell=cell).aggregate(top=Max("number"))["top"] or 0) + 1
 
 
 @transaction.atomic
 def breach_create(*, cell: Cell, recorded_by: User, data: dict[str, Any]) -> Breach:
     """Record an incident with the next number of the cell's register."""
     assert_dpo(cell=cell, user=recorded_by)
-    Cell.objects.select_for_update().filter(pk=cell.pk).first()  # numbers are handed out one at a time
-    number = (Breach.objects.filter(cell=cell).aggregate(top=Max("number"))["top"] or 0) + 1
+    number = _next_number(cell)
     breach = Breach(cell=cell, number=number, recorded_by=recorded_by)
     for name in Breach.RECORDED_FIELDS:
         setattr(breach, name, data.get(name, getattr(breach, name)))
@@ -37,11 +53,71 @@ def breach_update(*, breach: Breach, user: User, data: dict[str, Any]) -> Breach
         return breach
     for name in changed:
         setattr(breach, name, data[name])
+    if breach.status == BreachStatus.REPORTED:  # the DPO has taken the member's report in hand
+        breach.status = BreachStatus.RECORDED
+        changed.append("status")
     breach.version += 1
     breach.full_clean()
     breach._changed_fields = changed  # type: ignore[attr-defined]  # read by get_additional_data
     breach.save()
     return breach
+
+
+@dataclass(frozen=True)
+class BreachReport:
+    breach: Breach
+    created: bool  # False: the same form was sent again, and nothing was done twice
+
+
+@transaction.atomic
+def breach_report(
+    *,
+    cell: Cell,
+    reported_by: User,
+    token: uuid.UUID,
+    description: str,
+    discovered_at: datetime.datetime,
+    occurred_at: datetime.datetime | None = None,
+) -> BreachReport:
+    """Any member reports a suspected breach (docs/rules.md, rule 16): it opens an entry of the
+    register, whose 72 hours run from `discovered_at`, the moment the member noticed it.
+
+    The cell's DPOs (or, without one, its coordinators) are mailed once the transaction commits;
+    the mail names neither the reporter nor what was reported. `token` is the report form's
+    one-time token: the same form sent twice returns the first entry and mails nobody again.
+    """
+    if not Membership.objects.effective().filter(cell=cell, user=reported_by).exists():
+        raise Http404("Not a member of this cell.")
+    number = _next_number(cell)  # also serialises two submits of the same form
+    existing = Breach.objects.filter(report_token=token).first()
+    if existing is not None:
+        if existing.cell_id != cell.pk or existing.reported_by_id != reported_by.pk:
+            raise ValidationError(_("This form was already used. Reload the page and send it again."))
+        return BreachReport(existing, created=False)
+    breach = Breach(
+        cell=cell,
+        number=number,
+        status=BreachStatus.REPORTED,
+        recorded_by=reported_by,
+        reported_by=reported_by,
+        report_token=token,
+        description=description,
+        discovered_at=discovered_at,
+        occurred_at=occurred_at,
+    )
+    breach.full_clean()
+    breach.save()
+    recipients = breach_report_recipients(cell=cell)
+    record_event(
+        BREACH_REPORTED,
+        cell=cell,
+        actor=reported_by,
+        instance=breach,
+        data={"number": breach.number, "notified_role": recipients.role, "notified": len(recipients.users)},
+    )
+    breach_id = str(breach.pk)
+    transaction.on_commit(lambda: send_breach_report_notice.delay(breach_id=breach_id))
+    return BreachReport(breach, created=True)
 
 
 @transaction.atomic

@@ -1,10 +1,10 @@
 """The DPO console, under /c/<cell-slug>/audit/, and the DPO's retention pages under
-/c/<cell-slug>/retention/."""
+/c/<cell-slug>/retention/; and any member's report of a suspected breach, /c/<cell-slug>/breach-report/."""
 
 from django.urls import path
 
 from dpo.views import console as views
-from dpo.views import retention
+from dpo.views import report, retention
 
 app_name = "audit"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("audit/breaches/new/", views.breach_new, name="breach_new"),
     path("audit/breaches/<uuid:pk>/", views.breach_detail, name="breach"),
     path("audit/breaches/<uuid:pk>/edit/", views.breach_edit, name="breach_edit"),
+    # For every member of the cell, whatever the role (the register above is the DPO's alone).
+    path("breach-report/", report.breach_report, name="breach_report"),
+    path("breach-report/<uuid:pk>/", report.breach_report_done, name="breach_report_done"),
     path("retention/purges/", retention.records, name="retention_records"),
     path("retention/report/", retention.report, name="retention_report"),
 ]

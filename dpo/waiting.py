@@ -1,5 +1,6 @@
-"""What waits for the DPO: breaches whose notification deadline is near or past, and the
-unusual-access signals of the last 30 days (the same figures as the console's home).
+"""What waits for the DPO: members' breach reports not yet assessed, breaches whose notification
+deadline is near or past, and the unusual-access signals of the last 30 days (the same figures
+as the console's home).
 
 Registered when imported (`DpoConfig.ready`); see `livc/cells/waiting.py`.
 """
@@ -17,9 +18,30 @@ from livc.cells.models import Role
 from livc.cells.waiting import WaitingItem
 from livc.http import CellRequest
 
+REPORTED = "dpo.reported"
 BREACHES = "dpo.breaches"
 SIGNALS = "dpo.signals"
 SIGNAL_PERIOD = datetime.timedelta(days=30)
+
+
+def breaches_reported(request: CellRequest) -> list[WaitingItem]:
+    """Members' reports of a suspected breach that the DPO has not yet taken in hand."""
+    if request.membership.role != Role.DPO:
+        return []
+    reported = selectors.breaches_reported(cell=request.cell)
+    count = len(reported)
+    slug = request.cell.slug
+    if count == 1:
+        url = reverse("audit:breach", kwargs={"cell_slug": slug, "pk": reported[0]})
+    else:
+        url = reverse("audit:breaches", kwargs={"cell_slug": slug})
+    text = ngettext(
+        "%(count)d member's report of a suspected breach waits for your assessment.",
+        "%(count)d members' reports of a suspected breach wait for your assessment.",
+        count,
+    ) % {"count": count}
+    link_text = _("Assess it") if count == 1 else _("Assess them")
+    return [WaitingItem(text, count, url, link_text, level="warning")]
 
 
 def breaches_due(request: CellRequest) -> list[WaitingItem]:
@@ -64,6 +86,7 @@ def unusual_access(request: CellRequest) -> list[WaitingItem]:
     return [WaitingItem(text, count, url, _("Look at them"))]
 
 
+waiting.register(REPORTED, breaches_reported, position=69)
 waiting.register(BREACHES, breaches_due, position=70)
 waiting.register(SIGNALS, unusual_access, position=71)
-SOURCES = (BREACHES, SIGNALS)  # the names this module registers
+SOURCES = (REPORTED, BREACHES, SIGNALS)  # the names this module registers

@@ -1,0 +1,44 @@
+"""Background work of the DPO app. Arguments are ids only: nothing personal passes through Redis."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from dpo.models import Breach
+from dpo.selectors import breach_report_recipients
+from livc.cells.models import Role
+
+
+@shared_task
+def send_breach_report_notice(*, breach_id: str) -> int:
+    """Tell the cell's DPOs (without one, its coordinators) that a member reported a suspected
+    breach. The mail says only that a report waits, until when the authority must be informed
+    and where to look: never what was reported, nor by whom. Returns how many were mailed."""
+    breach = Breach.objects.select_related("cell").filter(pk=breach_id).first()
+    if breach is None:
+        return 0
+    cell = breach.cell
+    recipients = breach_report_recipients(cell=cell)
+    if recipients.role == Role.DPO:
+        page = reverse("audit:breach", kwargs={"cell_slug": cell.slug, "pk": breach.pk})
+    else:  # the register is the DPO's alone: the coordinator is asked to appoint one
+        page = reverse("participants:participants", kwargs={"cell_slug": cell.slug})
+    context = {
+        "cell": cell,
+        "number": breach.number,
+        "due": breach.authority_due_at,
+        "link": settings.LIVC_BASE_URL + page,
+        "to_dpo": recipients.role == Role.DPO,
+    }
+    for user in recipients.users:
+        with translation.override(user.language):
+            subject = render_to_string("emails/breach_reported_subject.txt", context).strip()
+            text = render_to_string("emails/breach_reported.txt", {**context, "user": user})
+            html = render_to_string("emails/breach_reported.html", {**context, "user": user})
+        message = EmailMultiAlternatives(subject, text, to=[user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
+    return len(recipients.users)
