@@ -16,6 +16,7 @@ from livc.audit import events
 from livc.audit.models import AccessKind
 from livc.cells.models import Cell
 from livc.forms import EMPTY_CHOICE, DateInput, DateTimeInput
+from meetings.document_numbers import EXAMPLE, document_number_normalise
 
 
 def action_choices() -> list[tuple[str, str | Promise]]:
@@ -121,6 +122,24 @@ class PeriodForm(forms.Form):
         end = self.cleaned_data.get("date_to") or today
         as_moment = lambda day: timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))  # noqa: E731
         return as_moment(start), as_moment(end + datetime.timedelta(days=1))
+
+
+class DocumentNumberForm(forms.Form):
+    """The document number printed on a minutes PDF copy, as typed (any case, with or without dashes)."""
+
+    number = forms.CharField(
+        label=_("Document number"),
+        max_length=40,
+        help_text=_("Printed at the top of every page of a minutes PDF, under the recipient's name."),
+    )
+
+    def clean_number(self) -> str:
+        number = document_number_normalise(self.cleaned_data["number"])
+        if number is None:
+            raise forms.ValidationError(
+                _("A document number looks like %(example)s."), code="invalid", params={"example": EXAMPLE}
+            )
+        return number
 
 
 class BreachForm(forms.ModelForm):

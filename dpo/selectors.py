@@ -23,6 +23,7 @@ from dpo.models import AuditSettings, Breach, BreachStatus
 from livc.accounts.models import User
 from livc.audit.models import AccessKind, LogAction, LogEntry
 from livc.cells.models import Cell, Membership, Role
+from meetings.models import Meeting, MinutesDocument
 
 PAGE_FIELDS = (
     "id",
@@ -400,3 +401,45 @@ def named_rows(*, cell: Cell, rows: Sequence[_LoggedRow]) -> list[NamedRow]:
         title = str(titles[row.page]) if row.page in titles else row.page
         named.append(NamedRow(row=row, object_label=label, page_title=title))
     return named
+
+
+@dataclass(frozen=True)
+class MinutesCopy:
+    """What the cell's tables and log know of one minutes PDF copy, found by its document number."""
+
+    number: str
+    document: MinutesDocument | None  # the stored copy; None once made again or purged
+    meeting: Meeting | None
+    recipient: User | None
+    downloads: list[LogEntry]  # every download of it, oldest first (they outlive the copy)
+
+    @property
+    def found(self) -> bool:
+        return self.document is not None or bool(self.downloads)
+
+
+def minutes_copy_get(*, cell: Cell, user: User, number: str) -> MinutesCopy:
+    """The copy with this document number in the cell: its recipient, meeting and downloads.
+
+    Only this cell's copies and entries: another cell's number finds nothing, as an unknown
+    one does. The downloads come from the access entries (`details={"document": number}`), so
+    a copy made again or removed by the retention purge is still traced: only the recipient
+    could download it, so the downloads' user is its recipient and their object its meeting.
+    """
+    assert_dpo(cell=cell, user=user)
+    document = (
+        MinutesDocument.objects.filter(meeting__cell=cell, number=number)
+        .select_related("meeting", "recipient")
+        .first()
+    )
+    entries = LogEntry.objects.filter(
+        cell=cell, action=LogAction.ACCESS, access_kind=AccessKind.DOWNLOAD, additional_data__document=number
+    )
+    downloads = list(log_page_rows(entries).order_by("timestamp", "id"))
+    if document is not None:
+        return MinutesCopy(number, document, document.meeting, document.recipient, downloads)
+    if not downloads:
+        return MinutesCopy(number, None, None, None, [])
+    first = downloads[0]
+    meeting = Meeting.objects.filter(cell=cell, pk=first.object_pk).first()
+    return MinutesCopy(number, None, meeting, first.actor, downloads)

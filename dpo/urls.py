@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/log.pdf", views.log_pdf, name="log_pdf"),
     path("audit/users/<int:user_id>/", views.user_accesses, name="user_accesses"),
     path("audit/objects/", views.object_accesses, name="object_accesses"),
+    path("audit/documents/", views.minutes_copy, name="minutes_copy"),
     path("audit/people/", views.people, name="people"),
     path("audit/people.pdf", views.people_pdf, name="people_pdf"),
     path("audit/unusual/", views.unusual, name="unusual"),

@@ -1,6 +1,7 @@
 """The minutes PDF of one meeting for one recipient: the attendance, and of the items they may
 read the minutes, approved corrections, decisions (with who agreed) and follow-up actions; their
-name on every page, the secrecy notice and the rules-of-procedure version (rules 6, 8 and 12)."""
+name and the copy's document number on every page, the secrecy notice and the rules-of-procedure
+version (rules 6, 8 and 12)."""
 
 import base64
 
@@ -9,14 +10,17 @@ from django.utils import timezone, translation
 
 from livc.cells.models import Membership
 from livc.pdf import render_pdf
+from meetings.document_numbers import document_number_new
 from meetings.models import Meeting, MinutesDocument
 from meetings.selectors import minutes_content
 
 
-def render_minutes(meeting: Meeting, member: Membership) -> bytes:
+def render_minutes(meeting: Meeting, member: Membership, *, number: str) -> bytes:
+    """The PDF for `member`, with `number` (the copy's document number) in every page's margin."""
     context = {
         "meeting": meeting,
         "recipient": member.user,
+        "number": number,
         "content": minutes_content(member=member, meeting=meeting),
         "generated_at": timezone.now(),
     }
@@ -25,7 +29,8 @@ def render_minutes(meeting: Meeting, member: Membership) -> bytes:
 
 
 def document_fill(document: MinutesDocument) -> MinutesDocument | None:
-    """Render the PDF and store it, unless the document was deleted meanwhile; None then.
+    """Render the PDF and store it with a new document number, unless the document was deleted
+    meanwhile; None then. Each making is a new copy, so it gets a number of its own.
 
     Rendering takes a while, outside any transaction. Meanwhile the minutes may change or the
     retention purge may erase items and delete this document: a plain `save()` would then
@@ -33,11 +38,19 @@ def document_fill(document: MinutesDocument) -> MinutesDocument | None:
     still exist, and only the filled-in fields are written.
     """
     member = Membership.objects.effective().get(cell=document.meeting.cell, user=document.recipient)
-    content = base64.b64encode(render_minutes(document.meeting, member)).decode()
+    number = _unused_number()
+    content = base64.b64encode(render_minutes(document.meeting, member, number=number)).decode()
     with transaction.atomic():
         if not MinutesDocument.objects.select_for_update().filter(pk=document.pk).exists():
             return None
-        document.content = content
+        document.content, document.number = content, number
         document.status, document.ready_at = MinutesDocument.Status.READY, timezone.now()
-        document.save(update_fields=["content", "status", "ready_at"])
+        document.save(update_fields=["content", "number", "status", "ready_at"])
     return document
+
+
+def _unused_number() -> str:
+    """A number no stored copy has (40 random bits: a clash is rare; the unique column backs this)."""
+    while MinutesDocument.objects.filter(number=(number := document_number_new())).exists():
+        continue
+    return number

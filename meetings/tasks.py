@@ -1,4 +1,4 @@
-"""Background work of the cases app. Arguments are ids only: nothing personal passes through Redis."""
+"""Background work of the meetings app. Arguments are ids only: nothing personal passes through Redis."""
 
 import logging
 

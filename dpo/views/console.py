@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -23,7 +24,14 @@ from django.views.decorators.http import require_http_methods
 
 from dpo import selectors, services
 from dpo.exports import csv_chunks, entry_rows
-from dpo.forms import AuditSettingsForm, BreachForm, LogFilterForm, ObjectFilterForm, PeriodForm
+from dpo.forms import (
+    AuditSettingsForm,
+    BreachForm,
+    DocumentNumberForm,
+    LogFilterForm,
+    ObjectFilterForm,
+    PeriodForm,
+)
 from dpo.models import Breach
 from dpo.selectors import LogFilter
 from livc.accounts.models import User
@@ -33,6 +41,7 @@ from livc.audit.models import AccessKind, LogEntry
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 from livc.pdf import render_pdf
+from meetings.models import Meeting
 
 PAGE_SIZE = 50
 
@@ -219,6 +228,27 @@ def object_accesses(request: CellRequest) -> HttpResponse:
         "export_query": _query_without_page(request, action="access"),
     }
     return render(request, "dpo/object_accesses.html", context)
+
+
+@shows_personal_data
+def minutes_copy(request: CellRequest) -> HttpResponse:
+    """Whose copy is this: a minutes PDF's recipient, meeting and downloads, by its document number."""
+    _dpo(request)
+    form = DocumentNumberForm(request.GET if "number" in request.GET else None)
+    copy = None
+    if form.is_bound and form.is_valid():
+        number = form.cleaned_data["number"]
+        copy = selectors.minutes_copy_get(cell=request.cell, user=request.user, number=number)
+    rows = entry_rows(copy.downloads) if copy else []
+    record_access(request, request.cell, details={"document_lookup": copy.number} if copy else None)
+    context = {
+        "form": form,
+        "copy": copy,
+        "rows": rows,
+        "named": selectors.named_rows(cell=request.cell, rows=rows),
+        "meeting_type_id": ContentType.objects.get_for_model(Meeting).pk,
+    }
+    return render(request, "dpo/minutes_copy.html", context)
 
 
 @shows_personal_data

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from livc.cells.models import Cell
 from livc.crypto.fields import EncryptedTextField
+from meetings.document_numbers import MAX_LENGTH
 from participants.models import Participant, RulesOfProcedure
 
 
@@ -175,8 +176,9 @@ class Addendum(models.Model):
 
 
 class MinutesDocument(models.Model):
-    """The minutes PDF of one meeting for one recipient: only their items, their name on
-    every page. Made by a background task; stored encrypted (it holds case content)."""
+    """The minutes PDF of one meeting for one recipient: only their items, their name and the
+    copy's document number on every page. Made by a background task; stored encrypted (it
+    holds case content)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -190,6 +192,12 @@ class MinutesDocument(models.Model):
     content = EncryptedTextField(blank=True)  # base64 of the PDF
     requested_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # Printed on every page of this copy next to the recipient's name; new at each making
+    # (`meetings/document_numbers.py`). Each download's access entry holds it too, so the log
+    # still traces a copy after this row is made again or removed by the retention purge.
+    number = models.CharField(
+        _("document number"), max_length=MAX_LENGTH, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("minutes PDF")

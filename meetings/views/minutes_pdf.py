@@ -38,7 +38,8 @@ def pdf_download(request: CellRequest, pk: int) -> HttpResponse:
     ).first()
     if document is None:
         raise Http404("No PDF ready.")
-    record_access(request, meeting, kind=AccessKind.DOWNLOAD)
+    # The copy's number, printed on its pages: the DPO traces a leaked copy to this download.
+    record_access(request, meeting, kind=AccessKind.DOWNLOAD, details={"document": document.number})
     response = HttpResponse(base64.b64decode(document.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.pdf"'
     response["Cache-Control"] = "no-store"

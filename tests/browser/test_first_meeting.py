@@ -12,9 +12,10 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from pypdf import PdfReader
 
 from cases.services.seats import seat_participant
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, MinutesDocument
 from tests.browser.helpers import logged_in_context, meeting_cell
 from tests.cases.conftest import make_case
+from tests.meetings.pdf_margins import assert_every_page_names
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -228,13 +229,14 @@ def test_a_coordinators_first_meeting_from_planning_to_the_pdf(live_server, brow
     readable(download_link)
     with page.expect_download() as download:
         download_link.click()
-    pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    pdf_bytes = download.value.path().read_bytes()
+    pdf = PdfReader(io.BytesIO(pdf_bytes))
     pages = [each.extract_text() for each in pdf.pages]
     text = "\n".join(pages)
     assert AGREEMENT_TEXT in text and TOPIC_TEXT in text and "BEUK-SIGNAAL 89" in text  # nothing lost
-    assert len(pages) > 1
-    for number, content in enumerate(pages, start=1):
-        assert "Alice Aerts" in content, f"page {number} lacks the recipient's name"
+    # Page by page, in the margin: the recipient's name and the copy's document number.
+    number = MinutesDocument.objects.get(meeting=meeting, recipient=cast.alice).number
+    assert_every_page_names(pdf_bytes, name="Alice Aerts", number=number, min_pages=2)
     with translation.override(cast.alice.language):
         due_texts = {formats.date_format(due, "DATE_FORMAT"), formats.date_format(due, "SHORT_DATE_FORMAT")}
     for name in PRESENT:

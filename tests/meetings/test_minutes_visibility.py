@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from livc.audit.models import LogEntry
 from meetings.models import MinutesDocument
 from tests.meetings.conftest import end_and_finalise, write_minutes
+from tests.meetings.pdf_margins import assert_every_page_names
 
 pytestmark = pytest.mark.django_db
 
@@ -51,17 +52,19 @@ def test_the_pdf_holds_the_recipients_name_and_only_their_items(cast, as_user, f
     client = as_user(cast.bob)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("pdf_request", pk=finalised.pk))
-    assert MinutesDocument.objects.get(recipient=cast.bob).status == "ready"
+    document = MinutesDocument.objects.get(recipient=cast.bob)
+    assert document.status == "ready"
     response = client.get(url("pdf", pk=finalised.pk))
     assert response["Content-Type"] == "application/pdf"
+    assert_every_page_names(response.content, name="Bob Bosmans", number=document.number)  # page by page
     reader = PdfReader(io.BytesIO(response.content))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "Bob Bosmans" in text
     assert "EIK-GEHEIM" in text and "458ter" in text
     assert "BEUK-GEHEIM" not in text and "Persoon Beuk" not in text
     assert f"version {finalised.rules.version}" in text
     entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, access_kind="download").get()
     assert entry.actor == cast.bob
+    assert entry.additional_data["document"] == document.number
 
 
 def test_someone_elses_pdf_cannot_be_downloaded(cast, as_user, finalised, django_capture_on_commit_callbacks):

@@ -210,6 +210,7 @@ class Command(BaseCommand):
         """Render the minutes PDF of a finalised 20-item meeting for its coordinator (target < 2 s)."""
         from django.utils import timezone
 
+        from meetings.document_numbers import document_number_new
         from meetings.minutes_pdf import render_minutes
         from meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus
         from participants.models import RulesOfProcedure, RulesStatus
@@ -243,7 +244,7 @@ class Command(BaseCommand):
         timings = []
         for _ in range(5):
             start = time.perf_counter()
-            pdf = render_minutes(meeting, coordinator)
+            pdf = render_minutes(meeting, coordinator, number=document_number_new())
             timings.append(time.perf_counter() - start)
         self.stdout.write(
             f"\nminutes PDF, 20 items ({len(pdf) // 1024} KiB): median {statistics.median(timings):.2f} s,"
