@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from livc.accounts.otp import backup_codes_renew
 from livc.audit.events import EventKind
 from livc.audit.models import LogEntry
+from livc.cells.models import Membership
 from tests.base import PASSWORD, login_verified
 from tests.factories import UserFactory
 
@@ -233,3 +234,14 @@ def test_the_admin_login_form_is_not_offered(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login") + "?next=/admin/"
+
+
+def test_a_platform_administrator_cannot_be_given_a_role_in_a_cell(cast, platform_admin):
+    from livc.cells.admin import MembershipForm
+
+    data = {"user": platform_admin.pk, "role": "coordinator", "is_active": "on"}
+    form = MembershipForm(data, instance=Membership(cell=cast.cell_a))
+    assert not form.is_valid()
+    assert "holds no role in a cell" in str(form.errors["user"])
+    ordinary = UserFactory(email="new.coordinator@example.test")
+    assert MembershipForm({**data, "user": ordinary.pk}, instance=Membership(cell=cast.cell_a)).is_valid()
