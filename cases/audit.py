@@ -25,5 +25,7 @@ auditlog.register(
 auditlog.register(Seat, include_fields=["case", "participant", "seated_by"])
 auditlog.register(InformationItem, include_fields=["case", "owner", "category", "consent", "withdrawn_at"])
 auditlog.register(Relation, include_fields=["case", "kind", "is_minor"])
-auditlog.register(InformingEntry, include_fields=["case", "kind", "informed_on", "review_on"])
+auditlog.register(
+    InformingEntry, include_fields=["case", "kind", "decision_id", "decided_on", "informed_on", "review_on"]
+)
 auditlog.register(IdentityRequest, include_fields=["subject", "status", "decided_by"])

@@ -95,6 +95,7 @@ SCHEDULE = [(128, 126, 122), (96, 95, 94), (124, 121, 118), (26, 24, 12), (16, 1
 ITEM_DAYS_AFTER_OPENING = (3, 5)  # the referrer's and the officer's information item
 INFORMING_DAYS_AFTER_OPENING = 7
 CLOSED_DAYS_AGO = 30  # "Persoon Es": closed after its follow-up, before the last demo meeting
+INFORMED_DAYS_AGO = CLOSED_DAYS_AGO - 2  # "Persoon Es" was informed, as the first meeting decided
 
 
 @transaction.atomic
@@ -174,12 +175,7 @@ def _fill(
         case_change_status(member=coordinator, case=case, status=CaseStatus.CLOSED,
                            reason="Begeleidingstraject afgerond; geen signalen meer.")  # fmt: skip
         Case.objects.filter(pk=case.pk).update(closed_at=days_ago(CLOSED_DAYS_AGO), review_on=None)
-        informing_record(member=coordinator, case=case, kind="informed",
-                         informed_on=TODAY() - datetime.timedelta(days=CLOSED_DAYS_AGO - 2),
-                         informed_by=coordinator.user,
-                         message="De persoon werd besproken aan de LIVC-R.")  # fmt: skip
-        InformingEntry.objects.filter(case=case).update(recorded_at=days_ago(CLOSED_DAYS_AGO - 2))
-        return
+        return  # informed after the table decided so: meetings/demo.py, which holds the decision
     informing_record(member=coordinator, case=case, kind="deferred",
                      deferral_reason="Informeren zou de begeleiding door de school doorkruisen.",
                      review_on=TODAY() + datetime.timedelta(days=90))  # fmt: skip

@@ -210,22 +210,35 @@ class RelationForm(forms.Form):
     notes = _text(_("Notes"), required=False, rows=2)
 
 
-class InformingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Outcome"), choices=InformingKind.choices, widget=forms.RadioSelect)
-    informed_on = forms.DateField(label=_("Informed on"), required=False, widget=DateInput)
-    informed_by = forms.ModelChoiceField(
-        label=_("Informed by"), queryset=User.objects.none(), required=False, empty_label=EMPTY_CHOICE
-    )
-    message = _text(
-        _("What was said"), required=False, rows=2, help_text=_("No more than that the person was discussed.")
-    )
-    deferral_reason = _text(_("Reason for deferring"), required=False, rows=2)
-    review_on = forms.DateField(label=_("Review on"), required=False, widget=DateInput)
+class InformedForm(forms.Form):
+    """The person who informed the subject records it: when, and what was said (rule 13)."""
 
-    def __init__(self, *args: object, cell: Cell, **kwargs: object) -> None:
+    kind = forms.CharField(widget=forms.HiddenInput, initial=InformingKind.INFORMED)
+    informed_on = forms.DateField(
+        label=_("Informed on"),
+        widget=DateInput,
+        help_text=_("Not before the decision, not in the future."),
+        error_messages={"required": _("Give the date the person was informed.")},
+    )
+    message = _text(_("What was said"), rows=2, help_text=_("No more than that the person was discussed."))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["informed_by"]
-        field.queryset = User.objects.filter(  # type: ignore[attr-defined]
-            memberships__in=Membership.objects.effective().filter(cell=cell)
-        ).order_by("name")
-        field.label_from_instance = lambda user: user.name  # type: ignore[attr-defined]
+        self.fields["message"].initial = _("You were discussed at the local integrated security cell.")
+        self.fields["message"].error_messages["required"] = _(
+            "Record what was said: no more than that the person was discussed."
+        )
+
+
+class DeferralForm(forms.Form):
+    kind = forms.CharField(widget=forms.HiddenInput, initial=InformingKind.DEFERRED)
+    deferral_reason = _text(_("Reason for deferring"), rows=2)
+    review_on = forms.DateField(
+        label=_("Review on"),
+        widget=DateInput,
+        error_messages={"required": _("Choose a review date after today.")},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["deferral_reason"].error_messages["required"] = _("Give the reason for deferring.")

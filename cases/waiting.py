@@ -1,15 +1,21 @@
-"""What waits in the cases app for the coordinator: referrals to qualify, overdue case reviews.
+"""What waits in the cases app for the coordinator: referrals to qualify, overdue case reviews,
+people the table decided to inform who have not been informed yet (also for the information officer).
 
 Registered when imported (`CasesConfig.ready`); see `livc/cells/waiting.py`. Counts only, and
 nothing before the secrecy of the table is acknowledged (docs/rules.md, rule 6).
 """
 
+import uuid
+
+from django.db.models import CharField, Count, Min, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import selectors
-from cases.models import ReferralStatus
+from cases.models import InformingEntry, InformingKind, ReferralStatus
+from cases.services.informing import INFORMING_KEEPERS
 from livc.cells import waiting
 from livc.cells.models import Role
 from livc.cells.waiting import WaitingItem
@@ -18,6 +24,7 @@ from participants.selectors import request_has_acknowledged
 
 REFERRALS = "cases.referrals"
 REVIEWS = "cases.reviews"
+INFORMING = "cases.informing"
 
 
 def _coordinator_may_see_cases(request: CellRequest) -> bool:
@@ -53,6 +60,36 @@ def overdue_reviews(request: CellRequest) -> list[WaitingItem]:
     ]
 
 
+def to_be_informed(request: CellRequest) -> list[WaitingItem]:
+    """Cases whose informing register stands at "to be informed": a valid decision of the table
+    that nobody has yet recorded carrying out (rule 13)."""
+    if request.membership.role not in INFORMING_KEEPERS or not request_has_acknowledged(request):
+        return []
+    latest = InformingEntry.objects.filter(case=OuterRef("pk")).order_by("-recorded_at").values("kind")[:1]
+    awaiting = (
+        selectors.case_visible_list(member=request.membership)
+        .annotate(informing=Subquery(latest))
+        .filter(informing=InformingKind.DECIDED)
+        .aggregate(count=Count("pk"), case=Min(Cast("pk", output_field=CharField())))
+    )
+    count = awaiting["count"]
+    if not count:
+        return []
+    text = ngettext(
+        "%(count)d person is to be informed, as the table decided: record it once it is done.",
+        "%(count)d people are to be informed, as the table decided: record it once it is done.",
+        count,
+    ) % {"count": count}
+    if count == 1:
+        case = uuid.UUID(awaiting["case"])  # the text form differs between databases
+        url = reverse("cases:informing", kwargs={"cell_slug": request.cell.slug, "pk": case})
+    else:
+        url = reverse("cases:list", kwargs={"cell_slug": request.cell.slug})
+    link_text = _("Informing register") if count == 1 else ngettext("See it", "See them", count)
+    return [WaitingItem(text=text, count=count, url=url, link_text=link_text)]
+
+
 waiting.register(REFERRALS, referrals_to_qualify, position=30)
 waiting.register(REVIEWS, overdue_reviews, position=31)
-SOURCES = (REFERRALS, REVIEWS)  # the names this module registers
+waiting.register(INFORMING, to_be_informed, position=32)
+SOURCES = (REFERRALS, REVIEWS, INFORMING)  # the names this module registers

@@ -3,9 +3,11 @@ two past meetings with finalised minutes, and the next one planned. Runs after t
 demo data.
 
 - about eleven weeks ago: the first case consultation, on both open cases and the one closed
-  since, with an action that was done and one that is now overdue;
+  since, with an action that was done and one that is now overdue, and the decision, agreed by
+  everyone present, to inform the person of the closed case (who was informed four weeks ago);
 - two weeks ago: the last case consultation, on the same cases and a topic, with decisions
-  (one agreed by everyone present) and an action due next week;
+  (feedback to the Local Taskforce and informing "Persoon Eik", each agreed by everyone present)
+  and an action due next week; "Persoon Eik" is still to be informed;
 - in ten days: the next one, planned, with one case and the review of open actions on its
   agenda; the other case can still be added, and is not new since it was discussed before.
 
@@ -19,7 +21,9 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus
+from cases.demo import INFORMED_DAYS_AGO
+from cases.models import Case, CaseStatus, InformingEntry, InformingKind
+from cases.services.informing import informing_record
 from livc.cells.demo import Demo, days_ago
 from livc.cells.models import Cell, Membership, Role
 from meetings.models import Action, ActionStatus, AgendaItem, Agreement, Attendance, Decision, Meeting
@@ -60,7 +64,20 @@ def seed(demo: Demo) -> None:
             actions.action_create(member=coordinator, case=item.case, item=item, owner=owner,
                                   description="Gesprek met de leerlingbegeleider plannen.",
                                   due_on=timezone.localdate() + datetime.timedelta(days=1))  # fmt: skip
+    for item in first.items.filter(case__status=CaseStatus.CLOSED):
+        _agreed(coordinator, item, "inform_subject")
     _finalise(coordinator, first, first_day)
+    for case in _closed(cell):  # whoever informs the person records it, on the day it happened
+        informing_record(
+            member=coordinator,
+            case=case,
+            kind=InformingKind.INFORMED,
+            informed_on=_day(INFORMED_DAYS_AGO),
+            message="Je werd besproken aan de LIVC-R.",
+        )
+        InformingEntry.objects.filter(case=case, kind=InformingKind.INFORMED).update(
+            recorded_at=days_ago(INFORMED_DAYS_AGO)
+        )
     done, overdue = Action.objects.filter(item__meeting=first).order_by("case__reference")[:2]
     Action.objects.filter(pk=done.pk).update(
         status=ActionStatus.DONE, due_on=_day(FIRST_MEETING_DAYS_AGO - 21), closed_at=days_ago(60)
@@ -79,16 +96,8 @@ def seed(demo: Demo) -> None:
                               due_on=timezone.localdate() + datetime.timedelta(days=7))  # fmt: skip
     feedback_item = last.items.filter(case__isnull=False).order_by("position").first()
     if feedback_item is not None:
-        feedback = decisions.decision_record(
-            member=coordinator,
-            item=feedback_item,
-            kind="ltf_feedback",
-            text="De LTF informeren over de opvolging.",
-        )
-        for participant in decisions.present_participants(feedback_item):
-            decisions.agreement_record(
-                member=coordinator, decision=feedback, participant=participant, agrees=True
-            )
+        _agreed(coordinator, feedback_item, "ltf_feedback", text="De LTF informeren over de opvolging.")
+        _agreed(coordinator, feedback_item, "inform_subject")  # the person is now to be informed
     _finalise(coordinator, last, last_day)
 
     upcoming = meetings.meeting_create(
@@ -144,6 +153,16 @@ def _held(
     return meetings.meeting_end(member=coordinator, meeting=meeting)
 
 
+def _agreed(coordinator: Membership, item: AgendaItem, kind: str, text: str = "") -> Decision:
+    """A decision that every participant present for the item agreed to."""
+    decision = decisions.decision_record(member=coordinator, item=item, kind=kind, text=text)
+    for participant in decisions.present_participants(item):
+        decision = decisions.agreement_record(
+            member=coordinator, decision=decision, participant=participant, agrees=True
+        )
+    return decision
+
+
 def _finalise(coordinator: Membership, meeting: Meeting, when: datetime.datetime) -> None:
     """Finalise, then put every date back on the day the meeting took place (finalised the next)."""
     meetings.meeting_finalise(member=coordinator, meeting=meeting)
@@ -153,6 +172,9 @@ def _finalise(coordinator: Membership, meeting: Meeting, when: datetime.datetime
     )
     Attendance.objects.filter(meeting=meeting).update(acknowledged_at=held)
     Decision.objects.filter(item__meeting=meeting).update(recorded_at=held, decided_at=held)
+    InformingEntry.objects.filter(
+        decision_id__in=Decision.objects.filter(item__meeting=meeting).values("pk")
+    ).update(recorded_at=held, decided_on=timezone.localdate(held))
     Agreement.objects.filter(decision__item__meeting=meeting).update(recorded_at=held)
     Action.objects.filter(item__meeting=meeting).update(created_at=held)
     Case.objects.filter(agenda_items__meeting=meeting).update(last_discussed_on=timezone.localdate(held))

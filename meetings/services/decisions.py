@@ -117,10 +117,13 @@ def _carry_out(decision: Decision, member: Membership) -> None:
             member=member, case=case, status=CaseStatus.CLOSED, reason=decision.text
         )
     elif decision.kind == DecisionKind.INFORM_SUBJECT:
-        informing_services.informing_record(
-            member=member, case=case, kind=InformingKind.INFORMED, informed_on=timezone.localdate(),
-            informed_by=member.user, message=_("You were discussed at the local integrated security cell."),
-        )  # fmt: skip
+        # The decision says the person *will* be informed: the register now waits for whoever
+        # informs them to record it (cases/services/informing.py::informing_record).
+        assert decision.decided_at is not None
+        decided_on = timezone.localdate(decision.decided_at)
+        informing_services.informing_open(
+            member=member, case=case, decision_id=decision.pk, decided_on=decided_on
+        )
 
 
 def present_participants(item: AgendaItem) -> list[Participant]:

@@ -83,7 +83,9 @@ def test_the_list_filters_overdue_reviews_and_minors(cast, as_user, case_a, othe
     assert other_case.reference not in content
 
 
-def test_the_informing_register_takes_informed_or_deferred_entries(cast, as_user, case_a):
+def test_the_informing_register_takes_deferrals_and_refuses_informed_without_a_decision(
+    cast, as_user, case_a
+):
     client = as_user(cast.officer)
     response = client.post(
         url(case_a, "informing"), {"kind": "deferred", "deferral_reason": "", "review_on": ""}
@@ -94,9 +96,10 @@ def test_the_informing_register_takes_informed_or_deferred_entries(cast, as_user
         url(case_a, "informing"),
         {"kind": "deferred", "deferral_reason": "Onderzoek loopt.", "review_on": future},
     )
-    client.post(url(case_a, "informing"), {"kind": "informed", "informed_on": timezone.localdate().isoformat(),
-                                           "informed_by": cast.alice.pk, "message": "U werd besproken."})  # fmt: skip
-    assert list(InformingEntry.objects.values_list("kind", flat=True)) == ["informed", "deferred"]
+    response = client.post(url(case_a, "informing"), {"kind": "informed", "message": "U werd besproken.",
+                                                      "informed_on": timezone.localdate().isoformat()})  # fmt: skip
+    assert "only after a new decision of the table" in response.content.decode()
+    assert list(InformingEntry.objects.values_list("kind", flat=True)) == ["deferred"]
     assert as_user(cast.bob).post(url(case_a, "informing"), {"kind": "deferred"}).status_code == 403
 
 

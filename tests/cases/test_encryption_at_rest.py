@@ -1,12 +1,14 @@
 """A database dump holds no readable name, address or note: read the raw columns."""
 
+import uuid
+
 import pytest
 from django.db import connection
 
 from cases.models import IdentityRequest, InformationItem, InformingEntry, Referral, Relation, Subject
 from cases.services.cases import relation_add
 from cases.services.identity import Identity, identity_request
-from cases.services.informing import informing_record
+from cases.services.informing import informing_open, informing_record
 from cases.services.items import item_add
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +32,10 @@ def test_identity_and_information_fields_are_ciphertext_in_the_database(cast, me
                  notes="", is_minor=True)  # fmt: skip
     item_add(member=members["participant"], case=case_a, text="Volgt therapie.", category="health",
              shared_on=case_a.opened_at.date(), consent=True)  # fmt: skip
+    informing_open(member=members["coordinator"], case=case_a, decision_id=uuid.uuid4(),
+                   decided_on=case_a.opened_at.date())  # fmt: skip
     informing_record(member=members["coordinator"], case=case_a, kind="informed", informed_on=case_a.opened_at.date(),
-                     informed_by=cast.alice, message="U werd besproken.")  # fmt: skip
+                     message="U werd besproken.")  # fmt: skip
     identity_request(member=members["participant"], subject=subject, identity=Identity("Kim", "Kleintje"),
                      reason="Nodig voor school.")  # fmt: skip
     dump = " ".join(all_text_in(m) for m in (Subject, Referral, Relation, InformationItem, InformingEntry,

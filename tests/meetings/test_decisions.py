@@ -75,15 +75,18 @@ def test_informing_is_refused_on_the_officers_objection_and_deferred_in_the_regi
     )
 
 
-def test_informing_with_everyones_agreement_writes_informed_to_the_register(
+def test_informing_with_everyones_agreement_opens_the_register_to_be_informed(
     members, running, agenda, seats, case_a
 ):
     decision = record(members, agenda, "inform_subject")
     for name in PRESENT_FOR_CASE_A:
         decision = agree(members, decision, seats[name])
     assert decision.status == DecisionStatus.VALID
-    entry = InformingEntry.objects.get(case=case_a)
-    assert entry.kind == "informed" and "discussed" in entry.message
+    entry = InformingEntry.objects.get(case=case_a)  # the decision says someone *will* inform the person
+    assert entry.kind == "decided" and entry.decision_id == decision.pk
+    assert (
+        entry.decided_on == timezone.localdate() and entry.informed_on is None and entry.informed_by is None
+    )
 
 
 def test_a_participant_records_only_their_own_agreement(members, running, agenda, seats):
