@@ -2,21 +2,18 @@
 
 A case of another cell, or one whose table the user does not sit at, is a 404; the member
 who may read a case but not change it gets 403 on a write. Before any case content, a member
-must have acknowledged the secrecy of the table under the rules in force (docs/rules.md, rule 6).
+must have acknowledged the secrecy of the table under the rules in force (docs/rules.md, rule 6):
+`participants/middleware.py::SecrecyGateMiddleware` asks for it, for every view so marked.
 """
 
-from urllib.parse import urlencode
-
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from cases.models import Case, Referral
 from cases.selectors import case_visible_list, referral_visible
 from livc.cells.models import Role
 from livc.http import CellRequest
-from participants.selectors import request_has_acknowledged
 
 
 def get_case_for_user(request: CellRequest, pk: object) -> Case:
@@ -36,10 +33,3 @@ def require_case_manager(request: CellRequest) -> None:
 def require_no_dpo(request: CellRequest) -> None:
     if request.membership.role == Role.DPO:
         raise Http404("The DPO sees no case content.")
-
-
-def acknowledgement_redirect(request: CellRequest) -> HttpResponse | None:
-    if request_has_acknowledged(request):
-        return None
-    url = reverse("participants:acknowledge", kwargs={"cell_slug": request.cell.slug})
-    return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

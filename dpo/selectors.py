@@ -95,9 +95,11 @@ def log_list(*, cell: Cell, user: User, log_filter: LogFilter) -> QuerySet[LogEn
         entries = entries.filter(actor_id=f.user_id)
     if f.action:
         entries = _apply_action(entries, f.action)
-    if f.content_type_id:
+    if f.content_type_id and f.object_pk:
+        entries = entries.filter(lookups.entries_about_object(cell, f.content_type_id, f.object_pk))
+    elif f.content_type_id:
         entries = entries.filter(content_type_id=f.content_type_id)
-    if f.object_pk:
+    elif f.object_pk:
         entries = entries.filter(object_pk=f.object_pk)
     if f.organisation:
         entries = entries.filter(actor_id__in=lookups.organisation_user_ids(cell, f.organisation))

@@ -12,16 +12,18 @@ from livc.cells.models import Membership
 from livc.pdf import render_pdf
 from meetings.document_numbers import document_number_new
 from meetings.models import Meeting, MinutesDocument
-from meetings.selectors import minutes_content
+from meetings.selectors import MinutesContent, minutes_content
 
 
-def render_minutes(meeting: Meeting, member: Membership, *, number: str) -> bytes:
+def render_minutes(
+    meeting: Meeting, member: Membership, *, number: str, content: MinutesContent | None = None
+) -> bytes:
     """The PDF for `member`, with `number` (the copy's document number) in every page's margin."""
     context = {
         "meeting": meeting,
         "recipient": member.user,
         "number": number,
-        "content": minutes_content(member=member, meeting=meeting),
+        "content": content or minutes_content(member=member, meeting=meeting),
         "generated_at": timezone.now(),
     }
     with translation.override(member.user.language):
@@ -39,13 +41,15 @@ def document_fill(document: MinutesDocument) -> MinutesDocument | None:
     """
     member = Membership.objects.effective().get(cell=document.meeting.cell, user=document.recipient)
     number = _unused_number()
-    content = base64.b64encode(render_minutes(document.meeting, member, number=number)).decode()
+    minutes = minutes_content(member=member, meeting=document.meeting)
+    pdf = render_minutes(document.meeting, member, number=number, content=minutes)
     with transaction.atomic():
         if not MinutesDocument.objects.select_for_update().filter(pk=document.pk).exists():
             return None
-        document.content, document.number = content, number
+        document.content, document.number = base64.b64encode(pdf).decode(), number
+        document.case_ids = sorted(str(case.pk) for case in minutes.cases)
         document.status, document.ready_at = MinutesDocument.Status.READY, timezone.now()
-        document.save(update_fields=["content", "number", "status", "ready_at"])
+        document.save(update_fields=["content", "number", "case_ids", "status", "ready_at"])
     return document
 
 

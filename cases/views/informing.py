@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import selectors
-from cases.access import acknowledgement_redirect, get_case_for_user
+from cases.access import get_case_for_user
 from cases.forms import DeferralForm, InformedForm
 from cases.models import Case, InformingKind
 from cases.services import informing as informing_services
 from cases.views.cases import case_url
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 
@@ -37,11 +37,9 @@ DONE: dict[str, "_StrPromise"] = {
 }
 
 
-@shows_personal_data
+@shows_case_content
 def informing(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     keeper = request.membership.role in informing_services.INFORMING_KEEPERS
     bound: forms.Form | None = None
     if request.method == "POST":
@@ -60,7 +58,7 @@ def informing(request: CellRequest, pk: str) -> HttpResponse:
             else:
                 messages.success(request, DONE[kind])
                 return HttpResponseRedirect(case_url(case, "informing"))
-    record_access(request, case)
+    record_access(request, case, cases=[case])
     return render(request, "cases/informing.html", _context(case, keeper, bound))
 
 

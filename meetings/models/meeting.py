@@ -198,6 +198,9 @@ class MinutesDocument(models.Model):
     number = models.CharField(
         _("document number"), max_length=MAX_LENGTH, unique=True, null=True, blank=True, editable=False
     )
+    # The cases this copy shows something of, fixed when it is made: each download's access entry
+    # names them (a later change of who sits where does not change what the copy holds).
+    case_ids = models.JSONField(_("cases shown"), default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("minutes PDF")

@@ -7,8 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.access import acknowledgement_redirect
-from livc.audit.access import record_access, shows_personal_data
+from livc.audit.access import record_access, shows_case_content
 from livc.audit.models import AccessKind
 from livc.http import CellRequest
 from meetings.access import get_meeting_for_user
@@ -28,18 +27,22 @@ def pdf_request(request: CellRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(meeting_url(meeting) + "#pdf")
 
 
-@shows_personal_data
+@shows_case_content
 def pdf_download(request: CellRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    if (redirect := acknowledgement_redirect(request)) is not None:
-        return redirect
     document = MinutesDocument.objects.filter(
         meeting=meeting, recipient=request.user, status=MinutesDocument.Status.READY
     ).first()
     if document is None:
         raise Http404("No PDF ready.")
     # The copy's number, printed on its pages: the DPO traces a leaked copy to this download.
-    record_access(request, meeting, kind=AccessKind.DOWNLOAD, details={"document": document.number})
+    record_access(
+        request,
+        meeting,
+        kind=AccessKind.DOWNLOAD,
+        details={"document": document.number},
+        cases=document.case_ids,
+    )
     response = HttpResponse(base64.b64decode(document.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.pdf"'
     response["Cache-Control"] = "no-store"
