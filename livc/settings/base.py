@@ -150,7 +150,9 @@ LIVC_REAUTH_MINUTES = env_int("LIVC_REAUTH_MINUTES", default=5, minimum=1)
 # Per account, from all addresses together: this many wrong passwords within the window pause
 # logging in with that address for the rest of the window (livc/accounts/lockout.py).
 LIVC_ACCOUNT_FAILURE_LIMIT = env_int("LIVC_ACCOUNT_FAILURE_LIMIT", default=20, minimum=1)
-LIVC_ACCOUNT_FAILURE_WINDOW = timedelta(minutes=env_int("LIVC_ACCOUNT_FAILURE_MINUTES", default=60, minimum=1))
+LIVC_ACCOUNT_FAILURE_WINDOW = timedelta(
+    minutes=env_int("LIVC_ACCOUNT_FAILURE_MINUTES", default=60, minimum=1)
+)
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)  # failures before lockout
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15, minimum=1))

@@ -129,7 +129,9 @@ def world(cast) -> World:
     # bob sits at cases one and two; dries at three in cell A, and at four in cell B.
     for key, user in (("one", cast.bob), ("two", cast.bob), ("three", cast.dries)):
         world.seats[key] = seat_participant(member=coordinator, case=cases[key], participant=profiles[user])
-    world.seats["four"] = seat_participant(member=in_b["coordinator"], case=cases["four"], participant=dries_b)
+    world.seats["four"] = seat_participant(
+        member=in_b["coordinator"], case=cases["four"], participant=dries_b
+    )
     for key, owner in (("one", bob), ("two", bob), ("three", _member(cast.dries, a))):
         _fill(cases[key], key, coordinator, owner, world)
     _fill(cases["four"], "four", in_b["coordinator"], in_b["participant"], world)
@@ -233,7 +235,10 @@ def marked_view_names() -> set[str]:
     def walk(patterns: list[Any], namespace: str) -> Iterator[str]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+                yield from walk(
+                    pattern.url_patterns,
+                    f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace,
+                )
             elif isinstance(pattern, URLPattern) and pattern.name and is_marked(pattern.callback):
                 yield f"{namespace}{pattern.name}"
 
@@ -254,7 +259,9 @@ def test_every_marked_view_is_asked_for():
 
 def _ask(client: Client, world: World, name: str, address: str) -> tuple[int, set[str] | None, set[str]]:
     """(status, the cases the access entry names or None if no entry, the cases whose canary shows)."""
-    before = LogEntry.objects.filter(action=LogAction.ACCESS).order_by("-id").values_list("id", flat=True).first()
+    before = (
+        LogEntry.objects.filter(action=LogAction.ACCESS).order_by("-id").values_list("id", flat=True).first()
+    )
     response = client.get(address, **({"HTTP_HX_REQUEST": "true"} if name in HTMX else {}))
     written = LogEntry.objects.filter(action=LogAction.ACCESS, id__gt=before or 0)
     if response.status_code != 200:
@@ -301,6 +308,9 @@ def test_the_dpo_finds_a_reader_of_the_minutes_under_the_case(world):
     assert client.get(minutes).status_code == 200 and client.get(pdf).status_code == 200
     about = entries_about_case(cast.cell_a, world.cases["one"].reference)
     readers = LogEntry.objects.filter(about, cell=cast.cell_a, action=LogAction.ACCESS, actor=cast.bob)
-    assert set(readers.values_list("additional_data__view", flat=True)) == {"meetings:minutes", "meetings:pdf"}
+    assert set(readers.values_list("additional_data__view", flat=True)) == {
+        "meetings:minutes",
+        "meetings:pdf",
+    }
     not_seated = entries_about_case(cast.cell_a, world.cases["three"].reference)
     assert not LogEntry.objects.filter(not_seated, actor=cast.bob).exists()

@@ -104,9 +104,8 @@ def test_another_cells_coordinator_gets_404_on_every_confirmation_page(cast, as_
 
 
 def test_a_person_in_two_cells_gets_404_under_the_other_cells_address(cast, as_user, members, case_a):
-    from tests.factories import MembershipFactory
-
     from participants.rules import acknowledgement_record
+    from tests.factories import MembershipFactory
 
     MembershipFactory(user=cast.alice, cell=cast.cell_b, role="coordinator")
     # Acknowledged in cell B too: the 404 comes from the access check, not from the secrecy gate
