@@ -225,15 +225,12 @@ ADMIN_EXCEPTIONS: dict[tuple[str, str, str], str] = {
     ("admin:<unnamed admin/(?P<url>.*)$>", "staff", "GET"): "404",
     ("admin:<unnamed admin/(?P<url>.*)$>", "staff", "POST"): "404",
 }
-# The audit log and django-axes' records are read-only in the admin: nobody adds, changes or
-# deletes one there (403).
+# django-axes' records are read-only in the admin: nobody adds one there (403). The audit log is
+# not in the admin at all (livc/audit/admin.py): it is the DPO's, in the console.
 for _name, _methods in {
     "admin:axes_accessattempt_add": ("GET", "POST"),
     "admin:axes_accesslog_add": ("GET", "POST"),
     "admin:axes_accessfailurelog_add": ("GET", "POST"),
-    "admin:audit_logentry_add": ("GET", "POST"),
-    "admin:audit_logentry_delete": ("GET", "POST"),
-    "admin:audit_logentry_change": ("POST",),
     "admin:accounts_user_delete": ("GET", "POST"),
 }.items():
     for _method in _methods:

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from livc.accounts.otp import backup_codes_renew
-from livc.audit.events import EventKind
+from livc.audit.events import EventKind, record_event
 from livc.audit.models import LogEntry
 from livc.cells.models import Membership
 from tests.base import PASSWORD, login_verified
@@ -245,3 +245,12 @@ def test_a_platform_administrator_cannot_be_given_a_role_in_a_cell(cast, platfor
     assert "holds no role in a cell" in str(form.errors["user"])
     ordinary = UserFactory(email="new.coordinator@example.test")
     assert MembershipForm({**data, "user": ordinary.pk}, instance=Membership(cell=cast.cell_a)).is_valid()
+
+
+def test_the_platform_administrator_reads_no_cells_audit_log(admin_client, cast):
+    """Who read which case, from which address, is the DPO's to read (in the console), not the
+    platform's: django-auditlog's own admin for the log is taken away."""
+    record_event(EventKind.LOGIN_FAILED, data={"matched_account": False})
+    assert not admin.site.is_registered(LogEntry)
+    assert admin_client.get("/admin/audit/logentry/").status_code == 404
+    assert "logentry" not in admin_client.get("/admin/").content.decode()
