@@ -36,7 +36,7 @@ def meeting_cell() -> tuple[Cast, dict[str, Membership]]:
                                     drafted_by=cast.alice, approved_by=cast.mayor, approved_at=timezone.now())  # fmt: skip
     members = {
         m.role if m.user != cast.bob else "participant": m
-        for m in Membership.objects.filter(cell=cast.cell_a)
+        for m in Membership.objects.filter(cell=cast.cell_a).exclude(user=cast.dries)
     }
     org = OrganisationFactory(cell=cast.cell_a, name="CLB Alfa")
     for role in ("participant", "coordinator", "mayor", "information_officer"):
