@@ -2,14 +2,12 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from dpo.models import Breach
 from dpo.selectors import breach_report_recipients
 from livc.cells.models import Role
+from livc.mail import send_templated_mail
 
 
 @shared_task
@@ -34,11 +32,8 @@ def send_breach_report_notice(*, breach_id: str) -> int:
         "to_dpo": recipients.role == Role.DPO,
     }
     for user in recipients.users:
-        with translation.override(user.language):
-            subject = render_to_string("emails/breach_reported_subject.txt", context).strip()
-            text = render_to_string("emails/breach_reported.txt", {**context, "user": user})
-            html = render_to_string("emails/breach_reported.html", {**context, "user": user})
-        message = EmailMultiAlternatives(subject, text, to=[user.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
+        send_templated_mail(
+            template="emails/breach_reported", context={**context, "user": user}, to=user.email,
+            language=user.language,
+        )  # fmt: skip
     return len(recipients.users)

@@ -3,11 +3,9 @@ Arguments are ids only: nothing personal passes through Redis."""
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from livc.mail import send_templated_mail
 from participants.models import Invitation, InvitationStatus
 from participants.tokens import make_token
 
@@ -20,10 +18,6 @@ def send_invitation_email(*, invitation_id: int) -> None:
     token = make_token(invitation_id=invitation.pk, nonce=invitation.token_nonce)
     link = settings.LIVC_BASE_URL + reverse("invitation:respond", kwargs={"token": token})
     context = {"invitation": invitation, "link": link, "valid_days": settings.LIVC_INVITATION_VALID_DAYS}
-    with translation.override(invitation.language):
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
-        text = render_to_string("emails/invitation.txt", context)
-        html = render_to_string("emails/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated_mail(
+        template="emails/invitation", context=context, to=invitation.email, language=invitation.language
+    )

@@ -4,12 +4,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from livc.cells.models import Cell, Membership, Role
+from livc.mail import send_templated_mail
 from retention import selectors, services
 
 logger = logging.getLogger(__name__)
@@ -61,12 +59,8 @@ def send_cell_digest(*, cell_id: int) -> int:
     for membership in coordinators:
         user = membership.user
         context = {"cell": cell, "upcoming": upcoming, "link": link, "user": user}
-        with translation.override(user.language):
-            subject = render_to_string("emails/retention_digest_subject.txt", context).strip()
-            text = render_to_string("emails/retention_digest.txt", context)
-            html = render_to_string("emails/retention_digest.html", context)
-        message = EmailMultiAlternatives(subject, text, to=[user.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
+        send_templated_mail(
+            template="emails/retention_digest", context=context, to=user.email, language=user.language
+        )
         sent += 1
     return sent

@@ -8,14 +8,12 @@ link works until the password is chosen, or for `PASSWORD_RESET_TIMEOUT` (3 days
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from livc.accounts.models import User
+from livc.mail import send_templated_mail
 
 
 def password_link(user: User) -> str:
@@ -32,10 +30,6 @@ def send_password_link(*, user_id: int) -> None:
         return  # deactivated before the mail went out
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     context = {"user": user, "link": password_link(user), "valid_days": days}
-    with translation.override(user.language):
-        subject = render_to_string("accounts/emails/password_link_subject.txt", context).strip()
-        text = render_to_string("accounts/emails/password_link.txt", context)
-        html = render_to_string("accounts/emails/password_link.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated_mail(
+        template="accounts/emails/password_link", context=context, to=user.email, language=user.language
+    )
