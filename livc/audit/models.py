@@ -110,6 +110,14 @@ END IF;
 RAISE EXCEPTION 'audit entries are append-only: % refused on %', TG_OP, TG_TABLE_NAME
     USING ERRCODE = 'insufficient_privilege';
 """
+_REFUSE = "\n" + _APPEND_ONLY_FUNC[_APPEND_ONLY_FUNC.index("RAISE EXCEPTION") :]  # no exception at all
+
+
+def append_only_trigger(name: str, func: str) -> pgtrigger.Trigger:
+    """On PostgreSQL, refuse UPDATE and DELETE on the table (but what `func` lets through)."""
+    return pgtrigger.Trigger(
+        name=name, operation=pgtrigger.Update | pgtrigger.Delete, when=pgtrigger.Before, func=func
+    )
 
 
 class LogEntry(AbstractLogEntry):
@@ -169,14 +177,7 @@ class LogEntry(AbstractLogEntry):
                 fields=["chain_seq"], condition=Q(cell__isnull=True), name="audit_chain_seq_no_cell"
             ),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="audit_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-                when=pgtrigger.Before,
-                func=_APPEND_ONLY_FUNC,
-            ),
-        ]
+        triggers = [append_only_trigger("audit_append_only", _APPEND_ONLY_FUNC)]
 
     def __str__(self) -> str:
         return f"Audit entry {self.pk}"
@@ -239,12 +240,6 @@ class ChainHead(models.Model):
         ChainHead.objects.using(using).filter(key=key).update(seq=seq, entry_hash=entry_hash)
 
 
-_APPEND_ONLY_PLAIN = """
-RAISE EXCEPTION 'audit entries are append-only: % refused on %', TG_OP, TG_TABLE_NAME
-    USING ERRCODE = 'insufficient_privilege';
-"""
-
-
 class AccessedCase(models.Model):
     """One case whose content an access entry's response showed (docs/rules.md, rule 16).
 
@@ -268,14 +263,7 @@ class AccessedCase(models.Model):
             # also the index behind `entry`
             models.UniqueConstraint(fields=["entry", "case_pk"], name="audit_accessed_case_once")
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="accessed_case_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-                when=pgtrigger.Before,
-                func=_APPEND_ONLY_PLAIN,
-            ),
-        ]
+        triggers = [append_only_trigger("accessed_case_append_only", _REFUSE)]
 
     def __str__(self) -> str:
         return f"Case shown by audit entry {self.entry_id}"

@@ -55,3 +55,17 @@ def test_after_the_scrub_the_table_is_locked_again(cast, entry):
     scrub_entries_for_object(model=type(cast.alice), object_pk=cast.alice.pk)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         LogEntry.objects.filter(pk=entry.pk).delete()
+
+
+def test_the_cases_an_access_showed_cannot_be_changed_or_removed(cast, entry):
+    """The rows that let the DPO find every reader of a case are append-only too, even with the
+    purge's scrub setting on."""
+    from livc.audit.models import AccessedCase
+
+    shown = AccessedCase.objects.create(entry=entry, cell=cast.cell_a, case_pk="0b7d6c1e")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessedCase.objects.filter(pk=shown.pk).update(case_pk="other")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('livc.audit_scrub', 'on', true)")
+        AccessedCase.objects.filter(pk=shown.pk).delete()
