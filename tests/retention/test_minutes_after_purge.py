@@ -58,8 +58,8 @@ def test_a_pdf_rendered_while_the_purge_deleted_its_document_is_not_stored(scena
     document = MinutesDocument.objects.get(meeting=scenario["meeting"], recipient=cast.mayor)
     render = minutes_pdf.render_minutes
 
-    def purged_during_rendering(meeting, member, *, number):
-        pdf = render(meeting, member, number=number)  # still with the text: the purge had not run yet
+    def purged_during_rendering(meeting, member, *, number, content=None):
+        pdf = render(meeting, member, number=number, content=content)  # the purge had not run yet
         MinutesDocument.objects.filter(pk=document.pk).delete()  # the purge, meanwhile
         return pdf
 
