@@ -91,8 +91,9 @@ def _informed(
     informed_on: datetime.date | None,
     message: str,
 ) -> InformingEntry:
-    if current is None or current.kind != InformingKind.DECIDED:
+    if not informing_may_inform(current):
         raise ValidationError(_refusal(current))
+    assert current is not None
     assert current.decided_on is not None  # a database constraint of `decided`
     today = timezone.localdate()
     errors = {}

@@ -63,12 +63,13 @@ def informing(request: CellRequest, pk: str) -> HttpResponse:
 
 
 def _context(case: Case, keeper: bool, bound: forms.Form | None) -> dict[str, object]:
-    current = informing_services.informing_current(case=case)
+    entries = list(selectors.informing_list(case=case))  # newest first: the first is the state
+    current = entries[0] if entries else None
     may_inform = keeper and informing_services.informing_may_inform(current)
     informed_form = bound if isinstance(bound, InformedForm) else InformedForm()
     return {
         "case": case,
-        "entries": list(selectors.informing_list(case=case)),
+        "entries": entries,
         "current": current,
         "keeper": keeper,
         "may_inform": may_inform,
