@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from livc.accounts.models import PasswordFailure, User
-from livc.audit.events import EventKind, record_account_event, record_event
+from livc.accounts.models import PasswordFailure
+from livc.audit.events import EventKind, record_typed_account_event
 
 
 def username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -74,9 +74,4 @@ def on_login_failed(
 
 def _record_pause(raw: Any, request: HttpRequest | None) -> None:
     """The cap is reached: one "locked out" event (scope "account"), like django-axes' lockout."""
-    account = User.objects.filter(email__iexact=normalise(raw)).first()
-    data = {"matched_account": account is not None, "scope": "account"}
-    if account is None:
-        record_event(EventKind.LOCKED_OUT, request=request, data=data)
-    else:
-        record_account_event(EventKind.LOCKED_OUT, user=account, request=request, data=data)
+    record_typed_account_event(EventKind.LOCKED_OUT, typed=raw, request=request, data={"scope": "account"})

@@ -151,6 +151,24 @@ def record_account_event(
     ]
 
 
+def record_typed_account_event(
+    kind: str, *, typed: Any, request: HttpRequest | None = None, data: dict[str, Any] | None = None
+) -> list[LogEntry]:
+    """An event about whatever account a typed e-mail address names (a failed login, a lockout).
+
+    It records whether the address matched an account, and which, but never the address itself:
+    a mistyped address is personal data of someone else, or of no one.
+    """
+    from django.contrib.auth import get_user_model
+
+    address = str(typed).strip() if typed else ""
+    account = get_user_model().objects.filter(email__iexact=address).first() if address else None
+    details = {**(data or {}), "matched_account": account is not None}
+    if account is None:
+        return [record_event(kind, request=request, data=details)]
+    return record_account_event(kind, user=account, request=request, data=details)
+
+
 def _cells_of(user: Any) -> list[Any]:
     from livc.cells.models import Membership
 
