@@ -45,5 +45,4 @@ def pdf_download(request: CellRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(base64.b64decode(document.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.pdf"'
-    response["Cache-Control"] = "no-store"
     return response
