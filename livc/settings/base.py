@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "livc.cells",
     "livc.audit",
     "livc.crypto",
+    "livc.outbox",
     "participants",
     "cases",
     "meetings",
