@@ -18,6 +18,7 @@ from dpo.tasks import send_breach_report_notice
 from livc.accounts.models import User
 from livc.audit.events import record_event
 from livc.cells.models import Cell, Membership
+from livc.outbox.services import enqueue
 
 BREACH_REPORTED = "breach_reported"  # the event kind (registered in DpoConfig.ready)
 
@@ -116,7 +117,7 @@ def breach_report(
         data={"number": breach.number, "notified_role": recipients.role, "notified": len(recipients.users)},
     )
     breach_id = str(breach.pk)
-    transaction.on_commit(lambda: send_breach_report_notice.delay(breach_id=breach_id))
+    enqueue(send_breach_report_notice, breach_id=breach_id)
     return BreachReport(breach, created=True)
 
 

@@ -17,9 +17,11 @@ def make_minutes_document(*, document_id: str) -> None:
     )
     if document is None:
         return  # deleted meanwhile (minutes changed, or the case was purged)
+    if document.status != MinutesDocument.Status.PENDING:
+        return  # made already (a message delivered twice), or failed and asked for again
     try:
         document_fill(document)
     except Exception:
+        # The person sees "failed" and may ask again; the outbox does not retry it.
         MinutesDocument.objects.filter(pk=document_id).update(status=MinutesDocument.Status.FAILED)
         logger.exception("Minutes document %s could not be made", document_id)
-        raise

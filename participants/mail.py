@@ -12,9 +12,9 @@ from participants.tokens import make_token
 
 @shared_task
 def send_invitation_email(*, invitation_id: int) -> None:
-    invitation = Invitation.objects.select_related("cell", "organisation").get(pk=invitation_id)
-    if invitation.status != InvitationStatus.SENT or not invitation.token_nonce:
-        return  # withdrawn or answered before the mail went out
+    invitation = Invitation.objects.select_related("cell", "organisation").filter(pk=invitation_id).first()
+    if invitation is None or invitation.status != InvitationStatus.SENT or not invitation.token_nonce:
+        return  # withdrawn, answered or purged before the mail went out
     token = make_token(invitation_id=invitation.pk, nonce=invitation.token_nonce)
     link = settings.LIVC_BASE_URL + reverse("invitation:respond", kwargs={"token": token})
     context = {"invitation": invitation, "link": link, "valid_days": settings.LIVC_INVITATION_VALID_DAYS}

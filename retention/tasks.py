@@ -4,10 +4,13 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from livc.cells.models import Cell, Membership, Role
 from livc.mail import send_templated_mail
+from livc.outbox.services import enqueue
 from retention import selectors, services
 
 logger = logging.getLogger(__name__)
@@ -26,7 +29,9 @@ def purge_expired() -> dict[str, int]:
 
 @shared_task
 def send_weekly_digest() -> int:
-    """Queue one digest per cell that has a coordinator; each cell's task mails its coordinators."""
+    """Write one digest per cell that has a coordinator to the outbox, all in one transaction;
+    each cell's task mails its coordinators. A cell's digest is written once per ISO week, so a
+    second run in the same week (beat restarted) adds nothing. Returns how many were written."""
     cells = (
         Membership.objects.effective()
         .filter(role=Role.COORDINATOR)
@@ -34,10 +39,12 @@ def send_weekly_digest() -> int:
         .values_list("cell_id", flat=True)
         .distinct()
     )
+    year, week, _day = timezone.localdate().isocalendar()
     count = 0
-    for cell_id in cells:
-        send_cell_digest.delay(cell_id=cell_id)
-        count += 1
+    with transaction.atomic():
+        for cell_id in cells:
+            if enqueue(send_cell_digest, key=f"retention-digest:{cell_id}:{year}-W{week:02d}", cell_id=cell_id):
+                count += 1
     return count
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from livc.accounts.mail import send_password_link
 from livc.accounts.models import User
 from livc.audit.events import EventKind, record_account_event
+from livc.outbox.services import enqueue
 
 
 @transaction.atomic
@@ -13,4 +14,4 @@ def password_link_send(*, user: User, actor: User, request: HttpRequest | None =
     """Mail the account a link to choose its password; logged. The sender never sees the link."""
     record_account_event(EventKind.PASSWORD_LINK_SENT, user=user, actor=actor, request=request)
     user_id = user.pk
-    transaction.on_commit(lambda: send_password_link.delay(user_id=user_id))
+    enqueue(send_password_link, user_id=user_id)

@@ -13,6 +13,7 @@ from cases.models import Case, CaseStatus
 from livc.accounts.models import User
 from livc.cells.models import Membership, Role
 from livc.cells.selectors import composition_missing
+from livc.outbox.services import enqueue
 from meetings.models import (
     Addendum,
     AgendaItem,
@@ -372,5 +373,5 @@ def minutes_document_request(*, meeting: Meeting, recipient: User) -> MinutesDoc
         defaults={"status": MinutesDocument.Status.PENDING, "content": ""},
     )
     document_id = str(document.pk)
-    transaction.on_commit(lambda: make_minutes_document.delay(document_id=document_id))
+    enqueue(make_minutes_document, document_id=document_id)
     return document
