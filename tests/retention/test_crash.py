@@ -1,15 +1,17 @@
 """A purge killed halfway leaves every case whole or gone; the next run finishes the job."""
 
 import datetime
+import functools
 
 import pytest
+from django.core.management import call_command
 
 from cases.models import Case, InformationItem, Referral, Seat, Subject
 from livc.audit.models import LogEntry
 from meetings.models import AgendaItem, MinutesDocument
 from retention import services
 from retention.models import PurgeRecord
-from tests.retention.conftest import KEEP_UNTIL, purge_on
+from tests.retention.conftest import KEEP_UNTIL, at, purge_on
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +99,18 @@ def test_a_case_that_fails_is_left_whole_and_the_others_of_its_batch_go_on(
     assert Case.objects.get() == scenario["case_a"]
     assert_whole(scenario["case_a"], scenario)
     assert "trying them one by one" in caplog.text and "left whole" in caplog.text
+
+
+def test_the_command_writes_each_purge_as_it_happens_even_when_killed(clock, scenario, monkeypatch, tmp_path):
+    """Cron sends stdout to a file, which Python buffers by blocks: each line is flushed, so a
+    killed run's log shows every case it purged (here the first, killed in the second)."""
+    clock.move_to(at(DAY_AFTER, hour=3), tick=False)
+    monkeypatch.setattr(services, "purge_expired", functools.partial(services.purge_expired, batch=1))
+    kill_on_call(monkeypatch, 2)
+    log = tmp_path / "cron.log"
+    with open(log, "w") as stdout:  # block-buffered, as under cron; left unflushed by the kill
+        with pytest.raises(Killed):
+            call_command("purge_expired", stdout=stdout)
+        written = log.read_text()
+    gone = PurgeRecord.objects.get().reference
+    assert written.count("Purged case") == 1 and f"Purged case {gone} of cell alfa" in written

@@ -4,7 +4,7 @@ installations that use cron, or for a run by hand."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.utils import timezone
 
 from livc.cells.models import Cell
@@ -30,7 +30,8 @@ class Command(BaseCommand):
     awaiting qualification is never purged.
 
     Each case or referral goes in one transaction and leaves a purge record (cell, reference,
-    basis, date, counts; nothing personal) and an audit event. Only one run at a time: on
+    basis, date, counts; nothing personal) and an audit event, and prints its line at once
+    (flushed: a killed run's log lists every purge it made). Only one run at a time: on
     PostgreSQL a second run finds the lock taken and stops. With --dry-run, nothing is
     deleted: it lists what would go (references and dates only).
     """
@@ -47,16 +48,23 @@ class Command(BaseCommand):
         run = services.purge_expired(progress=self._report)
         if run.locked_out:
             raise CommandError("Another purge is running (the advisory lock is taken). Nothing was done.")
-        self.stdout.write(f"Purged {run.cases} cases and {run.referrals} referrals.")
+        self._say(f"Purged {run.cases} cases and {run.referrals} referrals.")
         if run.failed:
             for what in run.failed:
-                self.stderr.write(f"Failed, left whole: {what}")
+                self._say(f"Failed, left whole: {what}", stream=self.stderr)
             raise CommandError(f"{len(run.failed)} purges failed; see the log. Run again after fixing.")
+
+    def _say(self, line: str, *, stream: OutputWrapper | None = None) -> None:
+        """Write one line and flush it: a cron log shows every purge that happened, even when the
+        run is killed right after (Python buffers a redirected stdout by blocks otherwise)."""
+        stream = stream or self.stdout
+        stream.write(line)
+        stream.flush()
 
     def _report(self, record: PurgeRecord) -> None:
         what = f"case {record.reference}" if record.reference else "referral"
         removed = ", ".join(record.summary())
-        self.stdout.write(
+        self._say(
             f"Purged {what} of cell {record.cell.slug} (kept until {record.keep_until:%Y-%m-%d}, "
             f"{record.basis}): {removed}."
         )
@@ -67,14 +75,14 @@ class Command(BaseCommand):
         cases = referrals = 0
         for due in selectors.cases_due(before=today):
             cases += 1
-            self.stdout.write(
+            self._say(
                 f"Would purge case {due.reference} of cell {slugs[due.cell_id]}: kept until "
                 f"{due.retention.keep_until:%Y-%m-%d}, {due.retention.basis}."
             )
         for due in selectors.referrals_due(before=today):
             referrals += 1
-            self.stdout.write(
+            self._say(
                 f"Would purge a referral of cell {slugs[due.cell_id]}: kept until "
                 f"{due.retention.keep_until:%Y-%m-%d}, {due.retention.basis}."
             )
-        self.stdout.write(f"Dry run: {cases} cases and {referrals} referrals would go. Nothing was deleted.")
+        self._say(f"Dry run: {cases} cases and {referrals} referrals would go. Nothing was deleted.")
