@@ -1,7 +1,7 @@
 """What the outbox holds: for the readiness check and the platform admin."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Min
 from django.utils import timezone
@@ -14,6 +14,7 @@ class OutboxStatus:
     pending: int  # messages whose work is neither done nor given up
     oldest_age: timedelta | None  # age of the oldest of them; None when none is pending
     failed: int  # messages given up after their last attempt
+    oldest_at: datetime | None = None  # when the oldest pending message was written
 
 
 def outbox_status() -> OutboxStatus:
@@ -24,4 +25,5 @@ def outbox_status() -> OutboxStatus:
         pending=pending.count(),
         oldest_age=timezone.now() - oldest if oldest is not None else None,
         failed=Message.objects.filter(failed_at__isnull=False).count(),
+        oldest_at=oldest,
     )

@@ -65,7 +65,9 @@ def relay(*, message_ids: list[Any] | None = None) -> int:
     handed = 0
     for message_id in list(due.order_by("due_at").values_list("pk", flat=True)[:RELAY_BATCH]):
         with transaction.atomic():
-            message = Message.objects.select_for_update(skip_locked=True).pending().filter(pk=message_id).first()
+            message = (
+                Message.objects.select_for_update(skip_locked=True).pending().filter(pk=message_id).first()
+            )
             if message is None:
                 continue  # another relay holds it, or its task ran meanwhile
             try:
@@ -77,7 +79,9 @@ def relay(*, message_ids: list[Any] | None = None) -> int:
                     type(error).__name__,
                 )
                 break
-            Message.objects.filter(pk=message_id).update(relayed_at=timezone.now())
+            # Not when the task already ran and failed (in-process without a broker): that run
+            # made the message due again later.
+            Message.objects.filter(pk=message_id, attempts=message.attempts).update(relayed_at=timezone.now())
         handed += 1
     return handed
 
@@ -117,7 +121,9 @@ def _record_failure(message: Message, error: Exception) -> None:
         logger.error("Outbox: %s gave up after %d runs.", message, message.attempts, exc_info=error)
     else:
         message.due_at = now + timedelta(minutes=2**message.attempts)
-        logger.warning("Outbox: %s failed (run %d); retried later.", message, message.attempts, exc_info=error)
+        logger.warning(
+            "Outbox: %s failed (run %d); retried later.", message, message.attempts, exc_info=error
+        )
     message.save(update_fields=["attempts", "last_error", "relayed_at", "failed_at", "due_at"])
 
 
