@@ -376,7 +376,12 @@ def participant_update(
 
 @transaction.atomic
 def participant_revoke(*, member: Membership, participant: Participant, reason: str = "") -> Participant:
-    """End a participant's access at once: the membership is deactivated, the seat profile kept."""
+    """End a participant's access at once: the membership is deactivated, the seat profile kept.
+
+    Once only: the seat profile and its membership are read under a row lock (both rows), so a
+    second revocation, from another tab or at the same moment, finds the access ended and is
+    refused instead of recording the revocation twice.
+    """
     member.require_role(Role.COORDINATOR, Role.MAYOR)
     participant = (
         Participant.objects.select_for_update()
@@ -388,6 +393,8 @@ def participant_revoke(*, member: Membership, participant: Participant, reason: 
         raise ValidationError(
             _("Mayor, coordinator and information officer are changed by the platform administrator.")
         )
+    if not target.is_active:
+        raise ValidationError(_("This participant's access has already ended."))
     target.is_active = False
     target.save(update_fields=["is_active"])
     participant.is_fixed_representative, participant.substitute = False, None

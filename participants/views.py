@@ -17,6 +17,7 @@ from livc.cells.access import require_role
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 from participants import rules as rules_services
 from participants import selectors, services
 from participants.forms import (
@@ -46,6 +47,7 @@ def _refused(request: CellRequest, error: ValidationError | PermissionDenied) ->
 # --- Organisations ------------------------------------------------------------------------
 
 
+@once_per_submission
 def organisation_list(request: CellRequest) -> HttpResponse:
     require_role(request, COORDINATOR, MAYOR)
     form = OrganisationForm(request.POST if request.method == "POST" else None)
@@ -116,6 +118,7 @@ def participant_edit(request: CellRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def participant_revoke(request: CellRequest, pk: int) -> HttpResponse:
     require_role(request, COORDINATOR, MAYOR)
     participant = get_object_or_404(Participant, pk=pk, cell=request.cell)
@@ -150,6 +153,7 @@ def invitation_list(request: CellRequest) -> HttpResponse:
     return render(request, "participants/invitations.html", context)
 
 
+@once_per_submission
 def invitation_new(request: CellRequest) -> HttpResponse:
     require_role(request, COORDINATOR)
     form = InvitationForm(
@@ -173,6 +177,7 @@ def invitation_new(request: CellRequest) -> HttpResponse:
     return render(request, "participants/invitation_form.html", {"form": form})
 
 
+@once_per_submission
 def invitation_edit(request: CellRequest, pk: int) -> HttpResponse:
     require_role(request, COORDINATOR)
     invitation = get_object_or_404(Invitation, pk=pk, cell=request.cell, status=InvitationStatus.DRAFT)
@@ -229,6 +234,7 @@ _ACTIONS = {
 
 
 @require_POST
+@once_per_submission
 def invitation_action(request: CellRequest, pk: int, action: str) -> HttpResponse:
     require_role(request, COORDINATOR, MAYOR)
     invitation = get_object_or_404(Invitation, pk=pk, cell=request.cell)
@@ -254,6 +260,7 @@ def approval_list(request: CellRequest) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def invitation_reject(request: CellRequest, pk: int) -> HttpResponse:
     require_role(request, MAYOR)
     invitation = get_object_or_404(Invitation, pk=pk, cell=request.cell)
@@ -297,6 +304,7 @@ def rules_detail(request: CellRequest, pk: int) -> HttpResponse:
     return render(request, "participants/rules_detail.html", {"rules": rules})
 
 
+@once_per_submission
 def rules_edit(request: CellRequest) -> HttpResponse:
     """The coordinator drafts the next version (one draft at a time), starting from the current text."""
     require_role(request, COORDINATOR)
@@ -319,6 +327,7 @@ def rules_edit(request: CellRequest) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def rules_approve(request: CellRequest, pk: int) -> HttpResponse:
     require_role(request, MAYOR)
     rules = get_object_or_404(RulesOfProcedure, pk=pk, cell=request.cell)
@@ -332,6 +341,7 @@ def rules_approve(request: CellRequest, pk: int) -> HttpResponse:
     return _back(request, "rules")
 
 
+@once_per_submission
 def acknowledge(request: CellRequest) -> HttpResponse:
     """The secrecy of the table (art. 458ter Sw.), accepted before any case content."""
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)

@@ -13,6 +13,7 @@ from livc.cells.access import require_role
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 from retention import selectors, services
 from retention.forms import RetentionSettingsForm
 
@@ -29,6 +30,7 @@ def upcoming(request: CellRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def retention_settings(request: CellRequest) -> HttpResponse:
     require_role(request, Role.COORDINATOR)
     form = RetentionSettingsForm(request.POST or None, instance=selectors.settings_get(cell=request.cell))

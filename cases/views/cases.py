@@ -22,6 +22,7 @@ from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 
 
 def case_url(case: Case, name: str = "detail") -> str:
@@ -77,6 +78,7 @@ def case_detail(request: CellRequest, pk: str) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def case_status(request: CellRequest, pk: str) -> HttpResponse:
     """Reopening or follow-up changes at once; closing asks for confirmation on its own page."""
     case = get_case_for_user(request, pk)
@@ -102,6 +104,7 @@ def case_status(request: CellRequest, pk: str) -> HttpResponse:
 
 
 @shows_case_content
+@once_per_submission
 def case_close(request: CellRequest, pk: str) -> HttpResponse:
     """What closing does, and the reason it needs; nothing changes until the button is pressed."""
     case = get_case_for_user(request, pk)

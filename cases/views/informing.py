@@ -23,6 +23,7 @@ from cases.views.cases import case_url
 from livc.audit.access import record_access, shows_case_content
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise as _StrPromise
@@ -38,6 +39,7 @@ DONE: dict[str, "_StrPromise"] = {
 
 
 @shows_case_content
+@once_per_submission
 def informing(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     keeper = request.membership.role in informing_services.INFORMING_KEEPERS

@@ -15,9 +15,11 @@ from cases.views.cases import case_url
 from livc.audit.access import record_access, shows_case_content
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 
 
 @shows_case_content
+@once_per_submission
 def item_new(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     form = ItemForm(request.POST if request.method == "POST" else None)
@@ -39,6 +41,7 @@ def item_new(request: CellRequest, pk: str) -> HttpResponse:
 
 
 @shows_case_content
+@once_per_submission
 def item_withdraw(request: CellRequest, pk: str, item_pk: str) -> HttpResponse:
     """GET says that withdrawing erases the text for good; only the POST withdraws."""
     case = get_case_for_user(request, pk)

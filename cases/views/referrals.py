@@ -19,6 +19,7 @@ from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 from participants.middleware import acknowledgement_first
 
 
@@ -27,6 +28,7 @@ def _url(request: CellRequest, name: str, **kwargs: object) -> str:
 
 
 @acknowledgement_first
+@once_per_submission
 def referral_new(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
     form = ReferralForm(request.POST if request.method == "POST" else None)
@@ -77,6 +79,7 @@ def referral_detail(request: CellRequest, pk: str) -> HttpResponse:
 
 
 @shows_case_content
+@once_per_submission
 def referral_qualify(request: CellRequest, pk: str) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     require_case_manager(request)
@@ -103,6 +106,7 @@ def referral_qualify(request: CellRequest, pk: str) -> HttpResponse:
 
 
 @shows_case_content
+@once_per_submission
 def referral_identity(request: CellRequest, pk: str) -> HttpResponse:
     """The coordinator adds the identity of an anonymous referral: an explicit, logged step."""
     referral = get_referral_for_user(request, pk)

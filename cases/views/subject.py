@@ -20,9 +20,11 @@ from livc.cells.access import require_role
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 
 
 @shows_case_content
+@once_per_submission
 def identity_edit(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     require_case_manager(request)
@@ -48,6 +50,7 @@ def identity_edit(request: CellRequest, pk: str) -> HttpResponse:
 
 
 @shows_case_content
+@once_per_submission
 def identity_request(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     require_no_dpo(request)
@@ -79,6 +82,7 @@ def identity_request_list(request: CellRequest) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def identity_request_decide(request: CellRequest, request_pk: str, decision: str) -> HttpResponse:
     require_role(request, Role.COORDINATOR, Role.MAYOR)
     pending = get_object_or_404(IdentityRequest, pk=request_pk, cell=request.cell)
@@ -95,6 +99,7 @@ def identity_request_decide(request: CellRequest, request_pk: str, decision: str
 
 
 @shows_case_content
+@once_per_submission
 def relation_new(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     require_case_manager(request)
@@ -112,6 +117,7 @@ def relation_new(request: CellRequest, pk: str) -> HttpResponse:
 
 
 @shows_case_content
+@once_per_submission
 def relation_delete(request: CellRequest, pk: str, relation_pk: str) -> HttpResponse:
     """GET asks for confirmation; only the POST removes the relation."""
     case = get_case_for_user(request, pk)

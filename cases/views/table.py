@@ -15,11 +15,13 @@ from cases.views.cases import case_url
 from livc.audit.access import record_access, shows_case_content
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 from participants import services as participant_services
 from participants.forms import InvitationForm
 
 
 @shows_case_content
+@once_per_submission
 def table(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     form: SeatForm | None = SeatForm(request.POST if request.method == "POST" else None, case=case)
@@ -43,6 +45,7 @@ def table(request: CellRequest, pk: str) -> HttpResponse:
 
 
 @shows_case_content
+@once_per_submission
 def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
     """GET says what removing the person does; only the POST removes them."""
     case = get_case_for_user(request, pk)
@@ -75,6 +78,7 @@ def unseat(request: CellRequest, pk: str, seat_pk: int) -> HttpResponse:
 
 
 @shows_case_content
+@once_per_submission
 def invite(request: CellRequest, pk: str) -> HttpResponse:
     """An ad hoc invitation for this case only; the mayor approves it like any other."""
     case = get_case_for_user(request, pk)

@@ -41,6 +41,7 @@ from livc.audit.models import AccessKind, LogEntry
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 from livc.pdf import render_pdf
+from livc.submissions.decorators import once_per_submission
 from meetings.models import Meeting
 
 PAGE_SIZE = 50
@@ -289,6 +290,7 @@ def unusual(request: CellRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def thresholds(request: CellRequest) -> HttpResponse:
     _dpo(request)
     current = selectors.audit_settings_get(cell=request.cell)
@@ -312,6 +314,7 @@ def breaches(request: CellRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def breach_new(request: CellRequest) -> HttpResponse:
     _dpo(request)
     form = BreachForm(request.POST or None, instance=Breach(cell=request.cell))

@@ -13,9 +13,11 @@ from dpo import selectors, services
 from dpo.forms import BreachReportForm
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def breach_report(request: CellRequest) -> HttpResponse:
     """Any member (CellMiddleware has checked the membership of the cell in the URL)."""
     form = BreachReportForm(request.POST if request.method == "POST" else None)

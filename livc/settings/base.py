@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "livc.audit",
     "livc.crypto",
     "livc.outbox",
+    "livc.submissions",
     "participants",
     "cases",
     "meetings",
@@ -240,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
     "retention-digest": {
         "task": "retention.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+    # Forms' one-time tokens (livc/submissions/): forgotten after a day.
+    "forget-submissions": {
+        "task": "livc.submissions.tasks.forget_old_submissions",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

@@ -18,6 +18,7 @@ from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 from meetings import selectors
 from meetings.access import get_meeting_for_user, meeting_acknowledged
 from meetings.forms import AddendumForm, AttendanceForm, MeetingForm, TopicForm
@@ -52,6 +53,7 @@ def meeting_list(request: CellRequest) -> HttpResponse:
     return render(request, "meetings/list.html", {"meetings": meetings})
 
 
+@once_per_submission
 def meeting_new(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
     require_case_manager(request)
@@ -164,6 +166,7 @@ def _attendance_rows(meeting: Meeting) -> list[tuple[Participant, Attendance | N
 
 
 @require_POST
+@once_per_submission
 def agenda_change(request: CellRequest, pk: int, change: str) -> HttpResponse:
     """Add a case, a topic or the actions review; move or remove an item (coordinator)."""
     meeting = get_meeting_for_user(request, pk)
@@ -206,6 +209,7 @@ def _agenda_apply(request: CellRequest, meeting: Meeting, change: str) -> str:
 
 
 @require_POST
+@once_per_submission
 def attendance(request: CellRequest, pk: int, participant_pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
@@ -234,6 +238,7 @@ def attendance(request: CellRequest, pk: int, participant_pk: int) -> HttpRespon
 
 
 @require_POST
+@once_per_submission
 def acknowledge(request: CellRequest, pk: int) -> HttpResponse:
     """The secrecy of the table, acknowledged for this meeting (rule 6)."""
     meeting = get_meeting_for_user(request, pk)
@@ -246,6 +251,7 @@ def acknowledge(request: CellRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def advance(request: CellRequest, pk: int, step: str) -> HttpResponse:
     """Start, end, finalise. Starting on another day than planned and finalising are confirmed
     first on a page of their own (GET), then done (POST)."""
@@ -328,6 +334,7 @@ def minutes(request: CellRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def addendum(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
@@ -345,6 +352,7 @@ def addendum(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def addendum_approve(request: CellRequest, pk: int, addendum_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)

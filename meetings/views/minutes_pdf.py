@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from livc.audit.access import record_access, shows_case_content
 from livc.audit.models import AccessKind
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 from meetings.access import get_meeting_for_user
 from meetings.models import MeetingStatus, MinutesDocument
 from meetings.services.meetings import minutes_document_request
@@ -17,6 +18,7 @@ from meetings.views.meetings import meeting_url
 
 
 @require_POST
+@once_per_submission
 def pdf_request(request: CellRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     if meeting.status != MeetingStatus.FINALISED:

@@ -19,6 +19,7 @@ from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.submissions.decorators import once_per_submission
 from meetings import selectors
 from meetings.access import get_item_for_user, get_meeting_for_user, meeting_acknowledged
 from meetings.forms import ActionCloseForm, ActionForm, AgreementForm, DecisionForm, MinutesForm
@@ -166,6 +167,7 @@ def _back_to_item(meeting: Meeting, item: AgendaItem) -> HttpResponse:
 
 @shows_case_content
 @require_POST
+@once_per_submission
 def decision_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
@@ -185,6 +187,7 @@ def decision_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def decision_step(request: CellRequest, pk: int, decision_pk: str, step: str) -> HttpResponse:
     """Agreement of a present participant, the officer's objection, approval, passing on."""
     meeting = get_meeting_for_user(request, pk)
@@ -215,6 +218,7 @@ def decision_step(request: CellRequest, pk: int, decision_pk: str, step: str) ->
 
 @shows_case_content
 @require_POST
+@once_per_submission
 def action_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     require_case_manager(request)
@@ -238,6 +242,7 @@ def action_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def action_close(request: CellRequest, action_pk: str) -> HttpResponse:
     """The coordinator or the owner closes an action, from the meeting or the dashboard."""
     action = get_object_or_404(
