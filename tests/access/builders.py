@@ -181,6 +181,25 @@ class World:
         invitation.refresh_from_db()
         return make_token(invitation_id=invitation.pk, nonce=invitation.token_nonce)
 
+    @cached_property
+    def invitation_waiting(self) -> Any:
+        """Another invitation of cell A waiting for the mayor (`invitation_proposed` is approved
+        as soon as `invitation_token` is built)."""
+        from participants.services import invitation_propose
+        from tests.factories import InvitationFactory
+
+        invitation = InvitationFactory(cell=self.cast.cell_a, proposed_by=self.cast.alice,
+                                       organisation=self.organisation, name="Wout Wachtend")  # fmt: skip
+        return invitation_propose(member=self.members["coordinator"], invitation=invitation)
+
+    @cached_property
+    def rules_draft(self) -> Any:
+        """The next version of cell A's rules of procedure, drafted by alice, not in force yet."""
+        from participants.rules import rules_draft_save
+
+        _ = self.rules
+        return rules_draft_save(member=self.members["coordinator"], text="Regels, versie 2.")
+
     # --- Meetings -------------------------------------------------------------------------------
 
     def _meeting(self, *, hours_ago: int, title: str) -> Any:
@@ -201,6 +220,15 @@ class World:
     def meeting(self) -> Any:
         """A meeting of cell A in progress."""
         return self._meeting(hours_ago=1, title="Overleg")
+
+    @cached_property
+    def planned_meeting(self) -> Any:
+        """A meeting of cell A planned for today, not started, its agenda empty."""
+        from meetings.services import meetings as meeting_services
+
+        _ = self.profiles
+        return meeting_services.meeting_create(member=self.members["coordinator"], kind="operational",
+                                               title="Gepland overleg", starts_at=timezone.now())  # fmt: skip
 
     @cached_property
     def meeting_item(self) -> Any:
