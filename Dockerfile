@@ -26,4 +26,11 @@ RUN useradd --system --uid 10001 livc && chown -R livc /app
 USER livc
 ENV DJANGO_SETTINGS_MODULE=livc.settings.prod
 EXPOSE 8000
-CMD ["gunicorn", "livc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Liveness only (the process answers): the same image runs the worker and beat, which
+# docker-compose.yml gives checks of their own; `web` there checks readiness.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "/app/scripts/probe.py", "/health/live/"]
+# A request that runs past --timeout has its worker killed and restarted; on SIGTERM, requests in
+# flight get --graceful-timeout to finish (give the container as long to stop).
+CMD ["gunicorn", "livc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--timeout", "30", "--graceful-timeout", "30", "--access-logfile", "-"]

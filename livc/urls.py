@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
+from livc import health
 from livc.accounts.decorators import second_factor_not_required
-from livc.accounts.views import healthz
 
 # The admin, for platform administrators only, requires a verified second factor too.
 admin.site.__class__ = OTPAdminSite
@@ -27,5 +27,6 @@ urlpatterns = [
     path("invitation/", include("participants.invitee_urls")),
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
 ]

@@ -305,11 +305,5 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
 
 @login_not_required
 @second_factor_not_required
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@login_not_required
-@second_factor_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)

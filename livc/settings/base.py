@@ -249,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Health (livc/health.py) -------------------------------------------------------------------
+# /health/ready/ answers 503 when the oldest message waiting in the outbox is this many seconds old:
+# the relay or the workers are not keeping up.
+LIVC_OUTBOX_MAX_AGE_SECONDS = env_int("LIVC_OUTBOX_MAX_AGE_SECONDS", default=900, minimum=1)
+
 # --- Security headers ------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

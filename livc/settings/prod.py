@@ -39,7 +39,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)  # off if th
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes call the process directly, over plain HTTP (livc/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)/$"]
 if LIVC_TRUSTED_PROXY_COUNT:  # noqa: F405
     # The trusted proxy terminates TLS and says so; nothing else may set this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -257,7 +257,8 @@ BOB_ONLY = {"dries@a": "404"}  # bob referred the referral; dries, also at the t
 DECLARED: dict[str, Cell | Open] = {
     # Outside the cells.
     "root": Open(anonymous="login", user="ok"),
-    "healthz": Open(anonymous="ok", user="ok"),
+    "health_live": Open(anonymous="ok", user="ok", post_anonymous="405", post_user="405"),
+    "health_ready": Open(anonymous="ok", user="ok", post_anonymous="405", post_user="405"),
     "admin_login": Open(anonymous="login", user="login", why="the admin logs in through accounts:login"),
     "accounts:login": Open(anonymous="ok", user="ok"),
     "accounts:logout": Open(anonymous="login", user="405", post_user="login"),
