@@ -5,7 +5,7 @@ Redis outage must never make an orchestrator restart healthy web processes. `/he
 (readiness) checks what serving requests and handing work on needs: the database, every
 migration applied, Redis as the cache and as the Celery broker when `REDIS_URL` configures them
 (without it the cache is local memory and tasks run in-process: reported, not failed), and the
-outbox's oldest pending message younger than `LIVC_OUTBOX_MAX_AGE_SECONDS`. It answers 200, or
+outbox's messages not due for longer than `LIVC_OUTBOX_MAX_AGE_SECONDS`. It answers 200, or
 503 when anything fails, with one short line per component ("Redis cache: unreachable").
 
 Both are open to anyone (no login, no second factor, no HTTPS redirect: a probe calls the
@@ -145,7 +145,8 @@ class MigrationsApplied(HealthCheck):
 
 @dataclasses.dataclass
 class OutboxFlowing(HealthCheck):
-    """The oldest pending outbox message is younger than the limit: the relay and workers keep up."""
+    """No outbox message has been due longer than the limit: the relay and workers keep up. (A
+    message waiting for its retry after a failure, e.g. a mail server down, is not due yet.)"""
 
     name: str = "Outbox"
     max_age_seconds: int = 900
@@ -157,10 +158,10 @@ class OutboxFlowing(HealthCheck):
             status = await sync_to_async(outbox_status)()
         except DatabaseError as exc:
             raise ServiceUnavailable("database unreachable") from exc
-        age = int(status.oldest_age.total_seconds()) if status.oldest_age is not None else None
-        if age is not None and age >= self.max_age_seconds:
+        late = int(status.overdue.total_seconds()) if status.overdue is not None else None
+        if late is not None and late >= self.max_age_seconds:
             raise ServiceUnavailable(
-                f"oldest pending message is {age} s old (limit {self.max_age_seconds} s), "
+                f"a message has been due for {late} s (limit {self.max_age_seconds} s), "
                 f"{status.pending} pending"
             )
         self.summary = f"{status.pending} pending, {status.failed} given up"

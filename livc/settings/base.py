@@ -231,10 +231,15 @@ CELERY_RESULT_BACKEND = None  # results carry nothing we need to keep
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # without a broker, tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
+# A broker that does not answer must not hold a user's request: the outbox relays later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "livc.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    # The outbox: hand the broker what it did not take at once (livc/outbox/services.py).
+    "relay-outbox": {"task": "livc.outbox.tasks.relay_outbox", "schedule": timedelta(seconds=30)},
     "expire-invitations": {"task": "participants.tasks.expire_invitations", "schedule": timedelta(hours=1)},
     # Retention: purge what expired, every night; warn coordinators every Monday morning.
     "retention-purge": {"task": "retention.tasks.purge_expired", "schedule": crontab(hour=2, minute=30)},
@@ -250,8 +255,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Health (livc/health.py) -------------------------------------------------------------------
-# /health/ready/ answers 503 when the oldest message waiting in the outbox is this many seconds old:
-# the relay or the workers are not keeping up.
+# /health/ready/ answers 503 when an outbox message has been due this many seconds without being
+# done: the relay or the workers are not keeping up (a message waiting for its retry is not due).
 LIVC_OUTBOX_MAX_AGE_SECONDS = env_int("LIVC_OUTBOX_MAX_AGE_SECONDS", default=900, minimum=1)
 
 # --- Security headers ------------------------------------------------------------------------

@@ -225,13 +225,17 @@ ADMIN_EXCEPTIONS: dict[tuple[str, str, str], str] = {
     ("admin:<unnamed admin/(?P<url>.*)$>", "staff", "GET"): "404",
     ("admin:<unnamed admin/(?P<url>.*)$>", "staff", "POST"): "404",
 }
-# django-axes' records are read-only in the admin: nobody adds one there (403). The audit log is
+# django-axes' records and the outbox are read-only in the admin: nobody adds one there (403). The audit log is
 # not in the admin at all (livc/audit/admin.py): it is the DPO's, in the console.
 for _name, _methods in {
     "admin:axes_accessattempt_add": ("GET", "POST"),
     "admin:axes_accesslog_add": ("GET", "POST"),
     "admin:axes_accessfailurelog_add": ("GET", "POST"),
     "admin:accounts_user_delete": ("GET", "POST"),
+    # The outbox is read-only: its messages are written by the application, done or given up.
+    "admin:outbox_message_add": ("GET", "POST"),
+    "admin:outbox_message_delete": ("GET", "POST"),
+    "admin:outbox_message_change": ("POST",),
 }.items():
     for _method in _methods:
         ADMIN_EXCEPTIONS[_name, "staff", _method] = "403"

@@ -111,3 +111,14 @@ def test_the_platform_admin_sees_what_waits_and_hands_what_was_given_up_over_aga
     assert "1 message will be handed over at the next relay." in answer.content.decode()
     given_up.refresh_from_db()
     assert given_up.failed_at is None and given_up.attempts == 0
+
+
+def test_a_message_waiting_for_its_retry_is_pending_but_not_overdue(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC), tick=False)
+    now = timezone.now()
+    Message.objects.create(task="x", created_at=now - datetime.timedelta(hours=3),
+                           due_at=now + datetime.timedelta(minutes=5), attempts=4)  # fmt: skip
+    assert outbox_status().pending == 1 and outbox_status().overdue is None
+    Message.objects.create(task="x", created_at=now - datetime.timedelta(minutes=3),
+                           due_at=now - datetime.timedelta(minutes=3))  # fmt: skip
+    assert outbox_status().overdue == datetime.timedelta(minutes=3)

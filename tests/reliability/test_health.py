@@ -125,17 +125,31 @@ def test_an_unapplied_migration_is_not_ready(client):
 
 def test_an_old_pending_outbox_message_is_not_ready(client):
     now = timezone.now()
-    Message.objects.create(task="livc.tasks.heartbeat", created_at=now - timedelta(seconds=1000))
-    # Done and given-up messages are not waiting, however old.
+    due = now - timedelta(seconds=1000)
+    Message.objects.create(task="livc.tasks.heartbeat", created_at=due, due_at=due)
+    # Done and given-up messages are not waiting, however old; one waiting for its retry after a
+    # failure (the mail server is down) is not due yet, however old.
+    Message.objects.create(task="livc.tasks.heartbeat", created_at=now - timedelta(days=2),
+                           due_at=now + timedelta(minutes=8), attempts=3)  # fmt: skip
     Message.objects.create(task="livc.tasks.heartbeat", created_at=now - timedelta(days=2), done_at=now)
     Message.objects.create(task="livc.tasks.heartbeat", created_at=now - timedelta(days=2), failed_at=now)
     response = client.get(READY)
     assert response.status_code == 503
-    assert lines(response)["Outbox"].startswith("oldest pending message is 1000 s old (limit 900 s)")
+    assert lines(response)["Outbox"] == "a message has been due for 1000 s (limit 900 s), 2 pending"
+
+
+def test_a_message_waiting_for_its_retry_does_not_make_the_site_unready(client):
+    """One mail that keeps failing must not take every web process out of the load balancer."""
+    now = timezone.now()
+    Message.objects.create(task="livc.tasks.heartbeat", created_at=now - timedelta(hours=2),
+                           due_at=now + timedelta(minutes=30), attempts=6)  # fmt: skip
+    response = client.get(READY)
+    assert response.status_code == 200 and lines(response)["Outbox"] == "OK (1 pending, 0 given up)"
 
 
 def test_the_outbox_limit_is_a_setting(client):
-    Message.objects.create(task="livc.tasks.heartbeat", created_at=timezone.now() - timedelta(minutes=2))
+    two_minutes_ago = timezone.now() - timedelta(minutes=2)
+    Message.objects.create(task="livc.tasks.heartbeat", created_at=two_minutes_ago, due_at=two_minutes_ago)
     assert client.get(READY).status_code == 200
     with override_settings(LIVC_OUTBOX_MAX_AGE_SECONDS=60):
         response = client.get(READY)
