@@ -225,8 +225,8 @@ ADMIN_EXCEPTIONS: dict[tuple[str, str, str], str] = {
     ("admin:<unnamed admin/(?P<url>.*)$>", "staff", "GET"): "404",
     ("admin:<unnamed admin/(?P<url>.*)$>", "staff", "POST"): "404",
 }
-# django-axes' records and the outbox are read-only in the admin: nobody adds one there (403). The audit log is
-# not in the admin at all (livc/audit/admin.py): it is the DPO's, in the console.
+# django-axes' records and the outbox are read-only in the admin: nobody adds one there (403).
+# The audit log is not in the admin at all (livc/audit/admin.py): it is the DPO's, in the console.
 for _name, _methods in {
     "admin:axes_accessattempt_add": ("GET", "POST"),
     "admin:axes_accesslog_add": ("GET", "POST"),
