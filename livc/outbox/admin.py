@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,10 +36,28 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["task", "created_at", "relayed_at", "attempts", "last_error", "done_at", "failed_at"]
+    list_display = ["task", "created_at", "state", "attempts", "last_error"]
     list_filter = [StateFilter, "task"]
     readonly_fields = [field.name for field in Message._meta.fields]
     actions = ["hand_over_again"]
+
+    @admin.display(description=_("state"))
+    def state(self, message: Message) -> str:
+        if message.done_at is not None:
+            return _("Done on %(date)s") % {
+                "date": date_format(localtime(message.done_at), "SHORT_DATETIME_FORMAT")
+            }
+        if message.failed_at is not None:
+            return _("Given up on %(date)s") % {
+                "date": date_format(localtime(message.failed_at), "SHORT_DATETIME_FORMAT")
+            }
+        if message.relayed_at is not None:
+            return _("With the workers")
+        if message.due_at > timezone.now():
+            return _("Retried from %(date)s") % {
+                "date": date_format(localtime(message.due_at), "SHORT_DATETIME_FORMAT")
+            }
+        return _("Waiting for the broker")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
