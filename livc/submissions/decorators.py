@@ -1,5 +1,6 @@
-"""`@once_per_submission`: a form sent twice (a double click, Back and send, two tabs of the same
-page) does what it asks once.
+"""`@once_per_submission`: the same form sent twice (a double click, a reload of the answer to a
+POST) does what it asks once. (A page opened in two tabs holds two forms, with two tokens: what
+must happen once however many tabs are open is refused by the service, by state.)
 
 Every form that creates or records something carries a one-time token
 (`{% submission_token %}`, `livc/submissions/templatetags/submissions.py`). On a POST with a
