@@ -34,11 +34,17 @@ def _invitation_or_problem(request: HttpRequest, token: str) -> tuple[Invitation
     try:
         services.invitation_check_link(invitation, link.nonce)
     except services.LinkProblem as problem:
-        if problem.reason == "expired":
-            services.invitations_expire()  # record it now rather than at the next hourly run
-        context = {"problem": problem.reason, "invitation": invitation}
-        return None, render(request, "participants/invitee/link_problem.html", context, status=410)
+        return None, _link_problem(request, invitation, problem)
     return invitation, None
+
+
+def _link_problem(
+    request: HttpRequest, invitation: Invitation, problem: services.LinkProblem
+) -> HttpResponse:
+    if problem.reason == "expired":
+        services.invitations_expire()  # record it now rather than at the next hourly run
+    context = {"problem": problem.reason, "invitation": invitation}
+    return render(request, "participants/invitee/link_problem.html", context, status=410)
 
 
 @never_cache
@@ -85,6 +91,8 @@ def _accept(request: HttpRequest, invitation: Invitation, token: str, form: Ackn
     except PermissionDenied as error:
         messages.error(request, str(error))
         return redirect("invitation:respond", token=token)
+    except services.LinkProblem as answered:  # answered meanwhile, e.g. in another tab
+        return _link_problem(request, invitation, answered)
     home = reverse("cells:home", kwargs={"cell_slug": membership.cell.slug})
     if user is None:
         login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -123,6 +131,8 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except services.LinkProblem as answered:  # answered meanwhile, e.g. in another tab
+            return _link_problem(request, invitation, answered)
         else:
             return render(request, "participants/invitee/declined.html", {"invitation": invitation})
     return render(request, "participants/invitee/decline.html", {**_context(invitation, token), "form": form})

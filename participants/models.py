@@ -68,7 +68,13 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["cell", "name"], name="organisation_name_per_cell")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "name"],
+                name="organisation_name_per_cell",
+                violation_error_message=_("The cell already has an organisation of that name."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -128,6 +134,7 @@ class Participant(models.Model):
                 fields=["organisation"],
                 condition=Q(is_fixed_representative=True),
                 name="one_fixed_representative_per_organisation",
+                violation_error_message=_("This organisation already has a fixed representative."),
             ),
         ]
 
@@ -169,6 +176,10 @@ class InvitationStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# An invitation not yet answered (nor withdrawn, rejected or expired): one per address and cell.
+OPEN_INVITATION_STATUSES = (InvitationStatus.DRAFT, InvitationStatus.PENDING, InvitationStatus.SENT)
 
 
 class Invitation(models.Model):
@@ -225,6 +236,18 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["cell", "status"], name="invitation_cell_status")]
+        constraints = [
+            # The address is stored in lower case (participants/services.py::invitation_save_draft).
+            models.UniqueConstraint(
+                fields=["cell", "email"],
+                condition=Q(status__in=OPEN_INVITATION_STATUSES),
+                name="one_open_invitation_per_address",
+                violation_error_message=_(
+                    "An invitation to this address is already in progress in the cell: "
+                    "continue with that one, or withdraw it first."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation {self.pk}"

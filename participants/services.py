@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Role
+from livc.db import unique_error, unique_or_error
 from participants import workflow
 from participants.mail import send_invitation_email
 from participants.models import (
+    OPEN_INVITATION_STATUSES,
     Invitation,
     InvitationEvent,
     InvitationScope,
@@ -69,8 +71,13 @@ def organisation_save(
     if organisation.cell_id != member.cell_id:
         raise PermissionDenied
     organisation.name, organisation.type = name.strip(), type
-    organisation.full_clean()
-    organisation.save()
+    organisation.full_clean(validate_constraints=False)
+    duplicate = unique_error(Organisation, "organisation_name_per_cell", field="name")
+    same_name = Organisation.objects.filter(cell=organisation.cell_id, name=organisation.name)
+    if same_name.exclude(pk=organisation.pk).exists():
+        raise duplicate
+    with unique_or_error(Organisation, {"organisation_name_per_cell": duplicate}):  # two at once
+        organisation.save()
     return organisation
 
 
@@ -90,7 +97,24 @@ class InvitationData:
     scope: str = InvitationScope.STRUCTURAL
 
 
-def _validate_invitation(cell: Cell, data: InvitationData) -> None:
+OPEN_INVITATION = "one_open_invitation_per_address"
+
+
+def _open_invitation_error() -> ValidationError:
+    return unique_error(Invitation, OPEN_INVITATION, field="email")
+
+
+def _another_in_progress(cell_id: int, email: str, invitation: Invitation | None) -> bool:
+    """Whether another invitation to this address is in progress in the cell (draft to sent)."""
+    in_progress = Invitation.objects.filter(
+        cell_id=cell_id, email=email.strip().lower(), status__in=OPEN_INVITATION_STATUSES
+    )
+    if invitation is not None:
+        in_progress = in_progress.exclude(pk=invitation.pk)
+    return in_progress.exists()
+
+
+def _validate_invitation(cell: Cell, data: InvitationData, invitation: Invitation | None) -> None:
     if data.organisation.cell_id != cell.pk:
         raise ValidationError({"organisation": _("This organisation belongs to another cell.")})
     if data.organisation.is_excluded:
@@ -101,6 +125,8 @@ def _validate_invitation(cell: Cell, data: InvitationData) -> None:
         )
     if Membership.objects.effective().filter(cell=cell, user__email__iexact=data.email).exists():
         raise ValidationError({"email": _("This person is already a member of the cell.")})
+    if _another_in_progress(cell.pk, data.email, invitation):
+        raise _open_invitation_error()
     if not data.motivation.strip():
         raise ValidationError({"motivation": _("Say what this person's function contributes to the table.")})
 
@@ -110,7 +136,7 @@ def invitation_save_draft(
     *, member: Membership, data: InvitationData, invitation: Invitation | None = None
 ) -> Invitation:
     member.require_role(Role.COORDINATOR)
-    _validate_invitation(member.cell, data)
+    _validate_invitation(member.cell, data, invitation)
     if invitation is None:
         invitation = Invitation(cell=member.cell, proposed_by=member.user)
         action = Event.DRAFTED
@@ -123,8 +149,9 @@ def invitation_save_draft(
         setattr(invitation, field, getattr(data, field))
     invitation.email = data.email.strip().lower()
     invitation.organisation = data.organisation
-    invitation.full_clean()
-    invitation.save()
+    invitation.full_clean(validate_constraints=False)
+    with unique_or_error(Invitation, {OPEN_INVITATION: _open_invitation_error()}):  # two at once
+        invitation.save()
     _record(invitation, action, member.user)
     return invitation
 
@@ -183,8 +210,12 @@ def invitation_reject(*, member: Membership, invitation: Invitation, reason: str
 def invitation_resend(*, member: Membership, invitation: Invitation) -> Invitation:
     invitation = _locked(invitation, member)
     _move(invitation, InvitationStatus.SENT, _actor_kind(member))
+    if _another_in_progress(invitation.cell_id, invitation.email, invitation):
+        raise _open_invitation_error()
     _issue_link(invitation)
-    invitation.save()
+    # An expired invitation comes back in progress: not beside a newer one to the same address.
+    with unique_or_error(Invitation, {OPEN_INVITATION: _open_invitation_error()}):
+        invitation.save()
     _record(invitation, Event.RESENT, member.user)
     return invitation
 
@@ -264,16 +295,24 @@ def _invitee_account(invitation: Invitation, user: User | None, new_account: New
     account.set_password(new_account.password)
     account.language = invitation.language
     account.full_clean(exclude=["password"])
-    account.save()
+    # Two invitations (of two cells) accepted at once with a new account: the second one finds
+    # the account the first just made, as if it had come after it.
+    log_in_first = PermissionDenied(
+        _("Log in with the account of %(email)s first.") % {"email": invitation.email}
+    )
+    with unique_or_error(User, {"email": log_in_first, "user_email_ci_unique": log_in_first}):
+        account.save()
     return account
 
 
 def _membership_for(invitation: Invitation, user: User) -> Membership:
+    already = ValidationError(_("You are already a member of this cell."))
     membership = Membership.objects.select_for_update().filter(cell=invitation.cell, user=user).first()
     if membership is None:
-        return Membership.objects.create(cell=invitation.cell, user=user, role=Role.PARTICIPANT)
+        with unique_or_error(Membership, {"one_membership_per_cell": already}):  # two at once
+            return Membership.objects.create(cell=invitation.cell, user=user, role=Role.PARTICIPANT)
     if membership.is_active:
-        raise ValidationError(_("You are already a member of this cell."))
+        raise already
     membership.role, membership.is_active = Role.PARTICIPANT, True  # a former member comes back
     membership.save(update_fields=["role", "is_active"])
     return membership
@@ -281,21 +320,24 @@ def _membership_for(invitation: Invitation, user: User) -> Membership:
 
 def _seat_profile_for(invitation: Invitation, membership: Membership) -> Participant:
     if invitation.as_fixed_representative:
-        # The mayor approved a new fixed representative: the previous one sits as a participant.
+        # The mayor approved a new fixed representative: the previous one sits as a participant
+        # (two accepting at once: one after the other, under the organisation's lock).
+        Organisation.objects.select_for_update().filter(pk=invitation.organisation_id).first()
         Participant.objects.filter(
             organisation=invitation.organisation, is_fixed_representative=True
         ).exclude(membership=membership).update(is_fixed_representative=False, substitute=None)
-    participant, _ = Participant.objects.update_or_create(
-        membership=membership,
-        defaults={
-            "cell": invitation.cell,
-            "organisation": invitation.organisation,
-            "function": invitation.function,
-            "kind": invitation.kind,
-            "is_fixed_representative": invitation.as_fixed_representative,
-            "substitute": None,
-        },
-    )
+    with unique_or_error(Participant, {FIXED_REPRESENTATIVE: _fixed_representative_error()}):
+        participant, _ = Participant.objects.update_or_create(
+            membership=membership,
+            defaults={
+                "cell": invitation.cell,
+                "organisation": invitation.organisation,
+                "function": invitation.function,
+                "kind": invitation.kind,
+                "is_fixed_representative": invitation.as_fixed_representative,
+                "substitute": None,
+            },
+        )
     return participant
 
 
@@ -343,6 +385,12 @@ def invitations_expire(*, now: datetime.datetime | None = None) -> int:
 
 # --- Participants --------------------------------------------------------------------------
 
+FIXED_REPRESENTATIVE = "one_fixed_representative_per_organisation"
+
+
+def _fixed_representative_error() -> ValidationError:
+    return unique_error(Participant, FIXED_REPRESENTATIVE, field="is_fixed_representative")
+
 
 @transaction.atomic
 def participant_update(
@@ -363,14 +411,13 @@ def participant_update(
             .first()
         )
         if other is not None:
-            raise ValidationError(
-                {"is_fixed_representative": _("This organisation already has a fixed representative.")}
-            )
+            raise _fixed_representative_error()
     participant.function, participant.kind = function.strip(), kind
     participant.is_fixed_representative = is_fixed_representative
     participant.substitute = substitute if is_fixed_representative else None
-    participant.full_clean()
-    participant.save()
+    participant.full_clean(validate_constraints=False)
+    with unique_or_error(Participant, {FIXED_REPRESENTATIVE: _fixed_representative_error()}):  # two at once
+        participant.save()
     return participant
 
 

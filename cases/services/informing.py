@@ -13,7 +13,7 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, InformingEntry, InformingKind
 from cases.models.informing import INFORMING_NEXT
 from livc.cells.models import Membership, Role
+from livc.db import unique_or_error
 
 # Who keeps the register: who records that they informed the person, and who defers.
 INFORMING_KEEPERS = (Role.COORDINATOR, Role.INFORMATION_OFFICER)
@@ -109,20 +110,19 @@ def _informed(
         errors["message"] = _("Record what was said: no more than that the person was discussed.")
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            return InformingEntry.objects.create(
-                cell=member.cell,
-                case=case,
-                kind=InformingKind.INFORMED,
-                decision_id=current.decision_id,
-                informed_on=informed_on,
-                informed_by=member.user,
-                message=message.strip(),
-                recorded_by=member.user,
-            )
-    except IntegrityError:  # the same decision carried out twice: the register already says so
-        raise ValidationError(_("That the person was informed has been recorded already.")) from None
+    # The same decision carried out twice (the case lock serialises; the constraint is the floor).
+    already = ValidationError(_("That the person was informed has been recorded already."))
+    with unique_or_error(InformingEntry, {"informing_once_per_decision": already}):
+        return InformingEntry.objects.create(
+            cell=member.cell,
+            case=case,
+            kind=InformingKind.INFORMED,
+            decision_id=current.decision_id,
+            informed_on=informed_on,
+            informed_by=member.user,
+            message=message.strip(),
+            recorded_by=member.user,
+        )
 
 
 def _refusal(current: InformingEntry | None) -> str:

@@ -134,7 +134,11 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["cell", "role", "user__name"]
         constraints = [
-            models.UniqueConstraint(fields=["cell", "user"], name="one_membership_per_cell"),
+            models.UniqueConstraint(
+                fields=["cell", "user"],
+                name="one_membership_per_cell",
+                violation_error_message=_("This person is already a member of the cell."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,13 @@
 from meetings.models.action import NEEDS_REASON as ACTION_NEEDS_REASON
 from meetings.models.action import Action, ActionStatus
-from meetings.models.decision import CONSENSUS_KINDS, Agreement, Decision, DecisionKind, DecisionStatus
+from meetings.models.decision import (
+    CONSENSUS_KINDS,
+    ONCE_PER_ITEM_KINDS,
+    Agreement,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+)
 from meetings.models.meeting import (
     Addendum,
     AgendaItem,
@@ -16,6 +23,7 @@ from meetings.models.meeting import (
 __all__ = [
     "ACTION_NEEDS_REASON",
     "CONSENSUS_KINDS",
+    "ONCE_PER_ITEM_KINDS",
     "Action",
     "ActionStatus",
     "Addendum",

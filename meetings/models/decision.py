@@ -28,6 +28,12 @@ class DecisionKind(models.TextChoices):
 # Kinds that need the agreement of every participant present for the item.
 CONSENSUS_KINDS = frozenset({DecisionKind.LTF_FEEDBACK, DecisionKind.INFORM_SUBJECT})
 
+# Kinds taken once per agenda item: a second follow-up plan, closing or request to reveal the
+# minor's identity on the same item can only be the same decision sent twice. An extension may
+# be taken again (the latest counts, retention/policy.py), and a consensus decision that was
+# refused may be put to the table again; but only one round of agreement at a time.
+ONCE_PER_ITEM_KINDS = (DecisionKind.FOLLOW_UP_PLAN, DecisionKind.CLOSE_CASE, DecisionKind.REVEAL_MINOR)
+
 
 class DecisionStatus(models.TextChoices):
     AWAITING_AGREEMENT = "awaiting", _("Awaiting agreement")
@@ -56,6 +62,15 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "kind"],
+                condition=models.Q(kind__in=ONCE_PER_ITEM_KINDS)
+                | models.Q(status=DecisionStatus.AWAITING_AGREEMENT),
+                name="one_decision_of_a_kind_per_item",
+                violation_error_message=_("This decision has already been recorded for this item."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Decision {self.pk}"

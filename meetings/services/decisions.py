@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,10 @@ from cases.services import cases as case_services
 from cases.services import identity as identity_services
 from cases.services import informing as informing_services
 from livc.cells.models import Membership, Role
+from livc.db import unique_or_error
 from meetings.models import (
     CONSENSUS_KINDS,
+    ONCE_PER_ITEM_KINDS,
     AgendaItem,
     Agreement,
     Attendance,
@@ -62,16 +65,20 @@ def decision_record(
         raise ValidationError(_("Decisions are taken about a case."))
     text = text.strip()
     _validate(kind, text, extend_until, item)
-    decision = Decision.objects.create(
-        item=item,
-        case=item.case,
-        kind=kind,
-        text=text,
-        extend_until=extend_until if kind == DecisionKind.EXTEND_RETENTION else None,
-        status=DecisionStatus.AWAITING_AGREEMENT if _awaits(kind) else DecisionStatus.VALID,
-        recorded_by=member.user,
-        decided_at=None if _awaits(kind) else timezone.now(),
-    )
+    repeated = _repeated(kind)
+    if repeated is not None and _same_decisions(item, kind).exists():
+        raise repeated
+    with unique_or_error(Decision, {ONE_OF_A_KIND: repeated} if repeated else {}):  # sent twice at once
+        decision = Decision.objects.create(
+            item=item,
+            case=item.case,
+            kind=kind,
+            text=text,
+            extend_until=extend_until if kind == DecisionKind.EXTEND_RETENTION else None,
+            status=DecisionStatus.AWAITING_AGREEMENT if _awaits(kind) else DecisionStatus.VALID,
+            recorded_by=member.user,
+            decided_at=None if _awaits(kind) else timezone.now(),
+        )
     if decision.status == DecisionStatus.VALID:
         _carry_out(decision, member)
     return decision
@@ -79,6 +86,27 @@ def decision_record(
 
 def _awaits(kind: str) -> bool:
     return kind in CONSENSUS_KINDS or kind == DecisionKind.REVEAL_MINOR
+
+
+ONE_OF_A_KIND = "one_decision_of_a_kind_per_item"
+
+
+def _same_decisions(item: AgendaItem, kind: str) -> QuerySet[Decision]:
+    """What a new decision of `kind` on the item would repeat (the constraint ONE_OF_A_KIND): any
+    decision of a kind taken once per item, or a round of agreement still open."""
+    same = Decision.objects.filter(item=item, kind=kind)
+    return same if kind in ONCE_PER_ITEM_KINDS else same.filter(status=DecisionStatus.AWAITING_AGREEMENT)
+
+
+def _repeated(kind: str) -> ValidationError | None:
+    """The answer to a decision recorded a second time, or None for a kind that may repeat."""
+    if kind in ONCE_PER_ITEM_KINDS:
+        message = _("This item already has the decision “%(kind)s”: it is recorded once.")
+    elif kind in CONSENSUS_KINDS:
+        message = _("The decision “%(kind)s” on this item still awaits agreement: settle it first.")
+    else:
+        return None
+    return ValidationError({"kind": message % {"kind": DecisionKind(kind).label}})
 
 
 def _validate(kind: str, text: str, extend_until: datetime.date | None, item: AgendaItem) -> None:

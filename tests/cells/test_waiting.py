@@ -246,17 +246,17 @@ def test_a_participant_who_has_not_acknowledged_sees_only_the_acknowledgement(
 
 
 def test_the_information_officer_sees_the_decisions_awaiting_her_answer(
-    cast, as_user, members, seats, case_a
+    cast, as_user, members, seats, case_a, other_case
 ):
-    held = meeting(cast.cell_a, cast.alice, cases=[case_a], days=-1)
-    item = held.items.get()
-    for kind, status in (
-        (DecisionKind.INFORM_SUBJECT, DecisionStatus.AWAITING_AGREEMENT),
-        (DecisionKind.INFORM_SUBJECT, DecisionStatus.AWAITING_AGREEMENT),
-        (DecisionKind.LTF_FEEDBACK, DecisionStatus.VALID),
-        (DecisionKind.INFORM_SUBJECT, DecisionStatus.VALID),  # settled: nothing to answer
+    held = meeting(cast.cell_a, cast.alice, cases=[case_a, other_case], days=-1)
+    first, second = held.items.order_by("position")  # one open round of a kind per item
+    for item, kind, status in (
+        (first, DecisionKind.INFORM_SUBJECT, DecisionStatus.AWAITING_AGREEMENT),
+        (second, DecisionKind.INFORM_SUBJECT, DecisionStatus.AWAITING_AGREEMENT),
+        (first, DecisionKind.LTF_FEEDBACK, DecisionStatus.VALID),
+        (first, DecisionKind.INFORM_SUBJECT, DecisionStatus.VALID),  # settled: nothing to answer
     ):
-        Decision.objects.create(item=item, case=case_a, kind=kind, status=status, recorded_by=cast.alice)
+        Decision.objects.create(item=item, case=item.case, kind=kind, status=status, recorded_by=cast.alice)
     action(case_a, seats["officer"], days=2)
     section = waiting_section(page(as_user, cast.officer))
     assert "2 decisions to inform the person await your answer" in section
