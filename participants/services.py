@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Role
 from livc.db import unique_error, unique_or_error
+from livc.outbox.services import enqueue
 from participants import workflow
 from participants.mail import send_invitation_email
 from participants.models import (
@@ -226,7 +227,7 @@ def _issue_link(invitation: Invitation) -> None:
     invitation.sent_at = now
     invitation.expires_at = now + datetime.timedelta(days=settings.LIVC_INVITATION_VALID_DAYS)
     invitation_id = invitation.pk
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id=invitation_id))
+    enqueue(send_invitation_email, invitation_id=invitation_id)
 
 
 class LinkProblem(Exception):
