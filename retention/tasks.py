@@ -43,7 +43,8 @@ def send_weekly_digest() -> int:
     count = 0
     with transaction.atomic():
         for cell_id in cells:
-            if enqueue(send_cell_digest, key=f"retention-digest:{cell_id}:{year}-W{week:02d}", cell_id=cell_id):
+            key = f"retention-digest:{cell_id}:{year}-W{week:02d}"
+            if enqueue(send_cell_digest, key=key, cell_id=cell_id):
                 count += 1
     return count
 

@@ -52,12 +52,12 @@ class MessageAdmin(admin.ModelAdmin):
                 "date": date_format(localtime(message.failed_at), "SHORT_DATETIME_FORMAT")
             }
         if message.relayed_at is not None:
-            return _("With the workers")
+            return str(_("With the workers"))
         if message.due_at > timezone.now():
             return _("Retried from %(date)s") % {
                 "date": date_format(localtime(message.due_at), "SHORT_DATETIME_FORMAT")
             }
-        return _("Waiting for the broker")
+        return str(_("Waiting for the broker"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
