@@ -86,10 +86,11 @@ def relay(*, message_ids: list[Any] | None = None) -> int:
     return handed
 
 
-def _publish(message: Message) -> None:
-    from livc.outbox.tasks import run_message
+RUN_MESSAGE = "livc.outbox.tasks.run_message"  # registered when the app is ready (apps.py)
 
-    run_message.apply_async(kwargs={"message_id": str(message.pk)}, retry=False)
+
+def _publish(message: Message) -> None:
+    current_app.tasks[RUN_MESSAGE].apply_async(kwargs={"message_id": str(message.pk)}, retry=False)
 
 
 def run(message_id: str) -> bool:
