@@ -29,7 +29,11 @@ def as_user(db: None):
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip PostgreSQL-only tests on SQLite, saying why."""
+    """Run the browser journeys last, and skip PostgreSQL-only tests on SQLite, saying why.
+
+    Playwright's sync API keeps an event loop running in the main thread for the rest of the
+    session, and Django cannot call an async view (the readiness check) from such a thread."""
+    items.sort(key=lambda item: "browser" in item.keywords)  # stable: the rest keeps its order
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... to run it")
