@@ -231,9 +231,11 @@ CELERY_RESULT_BACKEND = None  # results carry nothing we need to keep
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # without a broker, tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
-# A broker that does not answer must not hold a user's request: the outbox relays later.
+# A broker that does not answer must not hold a user's request: the outbox relays later. Publishing
+# does not retry connecting (kombu would sleep up to the timeout: 2 s added to a user's answer); the
+# worker's own consumer still reconnects on its own schedule.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

@@ -57,7 +57,7 @@ def broker_port() -> Iterator[int]:
 
 
 @contextmanager
-def broker_up(port: int) -> Iterator[redis.Redis]:
+def broker_up(port: int, *, keep_connections: bool = False) -> Iterator[redis.Redis]:
     server = subprocess.Popen(
         [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
@@ -70,13 +70,15 @@ def broker_up(port: int) -> Iterator[redis.Redis]:
                     break
             except redis.ConnectionError:
                 time.sleep(0.05)
-        reset_connections()
+        if not keep_connections:
+            reset_connections()
         yield client
     finally:
         client.close()
         server.terminate()
         server.wait(timeout=10)
-        reset_connections()
+        if not keep_connections:
+            reset_connections()
 
 
 def work_until_done(timeout: float = 60) -> None:
@@ -174,3 +176,22 @@ def test_the_weekly_digest_is_written_whole_while_the_broker_is_down(world, brok
     assert send_weekly_digest() == 0  # the same week again: nothing more
     with broker_up(broker_port):
         assert services.relay() == 2
+
+
+def test_a_process_that_published_before_redis_went_down_publishes_again_once_it_is_back(
+    world, as_user, broker_port
+):
+    """The web process's pooled broker connection outlives a Redis restart: what waited while
+    Redis was down is handed over by the same process once it is back, without a restart."""
+    with broker_up(broker_port, keep_connections=True) as broker:
+        approve_and_ask_for_a_pdf(world, as_user)
+        assert broker.llen("celery") == 2  # handed over at once, after each commit
+    assert Message.objects.filter(relayed_at__isnull=False).count() == 2
+
+    services.enqueue(send_weekly_digest)  # Redis is down now: this one waits
+    assert Message.objects.filter(relayed_at__isnull=True).count() == 1
+    assert services.relay() == 0
+
+    with broker_up(broker_port, keep_connections=True) as broker:
+        assert services.relay() == 1
+        assert broker.llen("celery") == 1
