@@ -19,7 +19,6 @@ audit log, login failures, the outbox and the tokens themselves) are counted bef
 Each walk runs in a transaction rolled back afterwards, on the world of the access matrix.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import resolve, reverse
 
-from tests.access import matrix
+from tests.access import matrix, test_matrix
 from tests.access.builders import URL_KWARGS, World
 from tests.access.test_matrix import Stage
 from tests.reliability.posts import (
@@ -48,18 +47,7 @@ from tests.reliability.posts import (
     url_name,
 )
 
-
-@pytest.fixture(scope="module")
-def stage(django_db_setup: None, django_db_blocker: Any) -> Iterator[Stage]:
-    """The access matrix's world for the whole module, rolled back at its end."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield Stage()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+stage = test_matrix.stage  # the fixture: the matrix's world, one per module, rolled back at its end
 
 
 def _url(stage: Stage, name: str, kwargs: dict[str, Any]) -> str:
