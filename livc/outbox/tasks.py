@@ -12,7 +12,11 @@ def run_message(*, message_id: str) -> bool:
 
 @shared_task(ignore_result=True)
 def relay_outbox() -> int:
-    """Hand to the broker what it did not take at once (it was down), and tidy up."""
-    handed = services.relay()
-    services.forget_done()
-    return handed
+    """Hand to the broker what it did not take at once (it was down)."""
+    return services.relay()
+
+
+@shared_task(ignore_result=True)
+def forget_done_messages() -> int:
+    """Delete the messages done more than a week ago (daily)."""
+    return services.forget_done()

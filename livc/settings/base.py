@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "livc.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     # The outbox: hand the broker what it did not take at once (livc/outbox/services.py).
     "relay-outbox": {"task": "livc.outbox.tasks.relay_outbox", "schedule": timedelta(seconds=30)},
+    "forget-outbox": {
+        "task": "livc.outbox.tasks.forget_done_messages",
+        "schedule": crontab(hour=3, minute=20),
+    },
     "expire-invitations": {"task": "participants.tasks.expire_invitations", "schedule": timedelta(hours=1)},
     # Retention: purge what expired, every night; warn coordinators every Monday morning.
     "retention-purge": {"task": "retention.tasks.purge_expired", "schedule": crontab(hour=2, minute=30)},

@@ -122,3 +122,14 @@ def test_a_message_waiting_for_its_retry_is_pending_but_not_overdue(time_machine
     Message.objects.create(task="x", created_at=now - datetime.timedelta(minutes=3),
                            due_at=now - datetime.timedelta(minutes=3))  # fmt: skip
     assert outbox_status().overdue == datetime.timedelta(minutes=3)
+
+
+def test_messages_done_more_than_a_week_ago_are_forgotten(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC), tick=False)
+    now = timezone.now()
+    old = Message.objects.create(task="x", done_at=now - datetime.timedelta(days=8))
+    recent = Message.objects.create(task="x", done_at=now - datetime.timedelta(days=6))
+    waiting = Message.objects.create(task="x", created_at=now - datetime.timedelta(days=30))
+    assert services.forget_done() == 1
+    assert set(Message.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+    assert not Message.objects.filter(pk=old.pk).exists()
