@@ -43,7 +43,11 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-opened_at"]
         constraints = [models.UniqueConstraint(fields=["cell", "reference"], name="case_reference_per_cell")]
-        indexes = [models.Index(fields=["cell", "status"], name="case_cell_status")]
+        indexes = [
+            models.Index(fields=["cell", "status"], name="case_cell_status"),
+            # The case list's order (`cases.selectors.CASE_LIST_ORDER`): a page is read off the index.
+            models.Index(fields=["cell", "-opened_at", "-id"], name="case_cell_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"Case {self.reference}"

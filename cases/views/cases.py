@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.pagination import BoundedPaginator
 from livc.submissions.decorators import once_per_submission
 
 
@@ -38,7 +38,8 @@ def case_list(request: CellRequest) -> HttpResponse:
     status = request.GET.get("status") if request.GET.get("status") in CaseStatus.values else None
     minors, overdue = request.GET.get("minors") == "1", request.GET.get("overdue") == "1"
     cases = selectors.case_list(member=request.membership, status=status, minors=minors, overdue=overdue)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A bounded count and a page read off the index: the cost follows the page, not the cell's size.
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     record_access(request, request.cell, cases=page.object_list)
     filters = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     context = {
