@@ -1,6 +1,6 @@
 """The session store: Django's database store, plus reading the expiry without renewing it.
 
-Every request renews the idle timeout (`SESSION_SAVE_EVERY_REQUEST`). The page's timer
+Requests renew the idle timeout, at most once a minute (`livc/accounts/renewal.py`). The page's timer
 (`static/js/session.js`) must be able to ask how long is left, for instance because another
 tab has been active, without that question counting as activity: `keep_expiry()` skips the
 save at the end of such a request.
@@ -18,6 +18,11 @@ class SessionStore(DatabaseSessionStore):
     def keep_expiry(self) -> None:
         """Do not save (and so do not renew) this session at the end of the request."""
         self._keep_expiry = True
+
+    @property
+    def keeps_expiry(self) -> bool:
+        """`keep_expiry()` was called: `SessionRenewalMiddleware` leaves the session alone."""
+        return self._keep_expiry
 
     def save(self, must_create: bool = False) -> None:
         if self._keep_expiry and not must_create and not self.modified:

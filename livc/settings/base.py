@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "livc.nostore.NoStoreMiddleware",  # after whitenoise: static files keep their cache headers
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "livc.accounts.renewal.SessionRenewalMiddleware",  # renews the idle timeout, once a minute at most
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,10 +114,10 @@ else:
 
 SESSION_ENGINE = "livc.accounts.sessions"  # in the database (stateless web hosts); read without renewing
 LIVC_IDLE_TIMEOUT_MINUTES = env_int("LIVC_IDLE_TIMEOUT_MINUTES", default=30, minimum=1)
-SESSION_COOKIE_AGE = LIVC_IDLE_TIMEOUT_MINUTES * 60  # idle timeout: renewed on every request
+SESSION_COOKIE_AGE = LIVC_IDLE_TIMEOUT_MINUTES * 60  # idle timeout, renewed by requests (renewal.py)
 # The page warns this long before the idle timeout (at half the timeout at the earliest).
 LIVC_SESSION_WARNING_SECONDS = env_int("LIVC_SESSION_WARNING_SECONDS", default=120, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # saved when it changes; renewed once a minute at most (renewal.py)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

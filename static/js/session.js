@@ -2,7 +2,9 @@
 //
 // - Warns before the session expires, in a dialog with "Stay logged in" (a POST that renews
 //   the session) and "Log out". Any htmx request (the autosave too) renews the session on the
-//   server and restarts the timer here.
+//   server and restarts the timer here. The server renews at most once every `renewal` seconds
+//   (livc/accounts/renewal.py), so after a request the session may end up to that much before
+//   the full timeout: the timer counts from that earlier end, and the server says the rest.
 // - Before it warns or gives up, it asks the server how long is left (another tab may have
 //   been active); that question does not renew the session.
 // - When the session has expired (the timer, or a 401 from an htmx request), it keeps what
@@ -11,7 +13,7 @@
 // - After logging in again, the same user gets it put back (less than an hour old), once:
 //   the draft is deleted as it is read. A draft of anyone else is deleted unread.
 //
-// Without JavaScript the page still works: the server renews on each request, and a form
+// Without JavaScript the page still works: requests renew the session on the server, and a form
 // posted after the expiry leads to the login page.
 (function () {
   "use strict";
@@ -27,13 +29,14 @@
 
   var timeout = Number(config.dataset.timeout) * 1000;
   var warning = Number(config.dataset.warning) * 1000;
+  var renewal = Number(config.dataset.renewal || 0) * 1000;
   var user = config.dataset.user;
   var statusUrl = config.dataset.statusUrl;
   var loginUrl = config.dataset.loginUrl;
   var countdown = document.getElementById("session-countdown");
   var renewForm = document.getElementById("session-renew-form");
 
-  var deadline = Date.now() + timeout; // this page's request has just renewed the session
+  var deadline = Date.now() + timeout - renewal; // this page's request renewed it, within `renewal`
   var asking = false;
   var lastAsked = 0;
   var expiring = false;
@@ -41,7 +44,7 @@
   // --- The timer -------------------------------------------------------------------------
 
   function renewedNow() {
-    deadline = Date.now() + timeout;
+    deadline = Date.now() + timeout - renewal; // the earliest the server may end it
     closeWarning();
   }
 
