@@ -10,6 +10,8 @@ app_name = "audit"
 
 urlpatterns = [
     path("audit/", views.home, name="home"),
+    path("audit/chain/extend/", views.chain_extend, name="chain_extend"),
+    path("audit/chain/full/", views.chain_verify_full, name="chain_verify_full"),
     path("audit/log/", views.log, name="log"),
     path("audit/log.csv", views.log_csv, name="log_csv"),
     path("audit/log.pdf", views.log_pdf, name="log_pdf"),

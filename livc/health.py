@@ -5,7 +5,9 @@ Redis outage must never make an orchestrator restart healthy web processes. `/he
 (readiness) checks what serving requests and handing work on needs: the database, every
 migration applied, Redis as the cache and as the Celery broker when `REDIS_URL` configures them
 (without it the cache is local memory and tasks run in-process: reported, not failed), and the
-outbox's messages not due for longer than `LIVC_OUTBOX_MAX_AGE_SECONDS`. It answers 200, or
+outbox's messages not due for longer than `LIVC_OUTBOX_MAX_AGE_SECONDS`, and no audit entry
+waiting to be sealed into its chain for longer than `LIVC_AUDIT_SEAL_MAX_AGE_SECONDS` (the
+sealer beat task is not running: `livc/audit/chain.py`). It answers 200, or
 503 when anything fails, with one short line per component ("Redis cache: unreachable").
 
 Both are open to anyone (no login, no second factor, no HTTPS redirect: a probe calls the
@@ -26,6 +28,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from health_check import Database, HealthCheck
@@ -37,6 +40,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from livc.accounts.decorators import second_factor_not_required
+from livc.audit.chain import sealing_status
 from livc.outbox.selectors import outbox_status
 
 # Connecting to Redis and its answer to PING each get this long, without retries: a Redis that is
@@ -170,6 +174,32 @@ class OutboxFlowing(HealthCheck):
         return f"OK ({self.summary})"
 
 
+@dataclasses.dataclass
+class AuditSealing(HealthCheck):
+    """No audit entry has waited longer than the limit to be sealed: the sealer keeps up."""
+
+    name: str = "Audit sealing"
+    max_age_seconds: int = 300
+    summary: str = dataclasses.field(default="", init=False, repr=False)
+    timeout = CHECK_TIMEOUT
+
+    async def run(self) -> None:
+        try:
+            status = await sync_to_async(sealing_status)()
+        except DatabaseError as exc:
+            raise ServiceUnavailable("database unreachable") from exc
+        age = int((timezone.now() - status.oldest).total_seconds()) if status.oldest is not None else None
+        if age is not None and age >= self.max_age_seconds:
+            raise ServiceUnavailable(
+                f"an entry has waited {age} s to be sealed (limit {self.max_age_seconds} s), "
+                f"{status.pending} waiting"
+            )
+        self.summary = f"{status.pending} waiting"
+
+    def pretty_status(self) -> str:
+        return f"OK ({self.summary})"
+
+
 class ReadinessView(HealthCheckView):
     """Runs the checks side by side; 200 or 503, one plain-text line per component.
 
@@ -184,6 +214,7 @@ class ReadinessView(HealthCheckView):
         yield redis_check("Redis cache", cache_redis_url(), without="not configured (local memory)")
         yield redis_check("Redis broker", broker_redis_url(), without="not configured (tasks run in-process)")
         yield OutboxFlowing(max_age_seconds=settings.LIVC_OUTBOX_MAX_AGE_SECONDS)
+        yield AuditSealing(max_age_seconds=settings.LIVC_AUDIT_SEAL_MAX_AGE_SECONDS)
 
     async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         with self.get_executor() as executor:

@@ -20,7 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dpo import selectors, services
 from dpo.exports import csv_chunks, entry_rows
@@ -36,6 +37,7 @@ from dpo.models import Breach
 from dpo.selectors import LogFilter
 from livc.accounts.models import User
 from livc.audit import chain
+from livc.audit import services as audit_services
 from livc.audit.access import record_access, shows_personal_data
 from livc.audit.models import AccessKind, LogEntry
 from livc.forms import add_service_errors
@@ -72,21 +74,81 @@ def _query_without_page(request: CellRequest, **overrides: Any) -> str:
 
 @shows_personal_data
 def home(request: CellRequest) -> HttpResponse:
-    """Overview: the state of the cell's hash chain and what needs the DPO's attention."""
+    """Overview: the state of the cell's hash chain and what needs the DPO's attention.
+
+    Verifies nothing: the chain's state is read from its last checkpoint, its head and the last
+    runs (`livc/audit/chain.py::chain_overview`, a handful of indexed reads however long the chain).
+    """
     _dpo(request)
-    status = chain.verify_chain(request.cell.pk)
+    overview = chain.chain_overview(request.cell.pk)
     since = timezone.now() - datetime.timedelta(days=30)
     signals = selectors.unusual_access_list(
         cell=request.cell, user=request.user, since=since, until=timezone.now()
     )
     record_access(request, request.cell)
     context = {
-        "chain_status": status,
-        "chain_reason": chain.REASONS.get(status.reason, ""),
+        "chain": overview,
+        "broken": [(run, chain.REASONS.get(run.reason, run.reason)) for run in overview.broken_runs],
+        "verify_now_limit": VERIFY_NOW_LIMIT,
         "signal_count": len(signals),
         "overdue": len(selectors.breaches_overdue(cell=request.cell)),
     }
     return render(request, "dpo/home.html", context)
+
+
+# Entries "Verify the new entries now" seals and verifies in the request at most (about a second);
+# the beat task verifies the rest within five minutes, and the button can be pressed again.
+VERIFY_NOW_LIMIT = 20_000
+
+
+@require_POST
+@once_per_submission
+def chain_extend(request: CellRequest) -> HttpResponse:
+    """Seal the cell's waiting entries and verify those since the last checkpoint, now (bounded)."""
+    _dpo(request)
+    chain.seal_pending(request.cell.pk, limit=VERIFY_NOW_LIMIT)
+    status = chain.extend_verification(request.cell.pk, limit=VERIFY_NOW_LIMIT, started_by=request.user)
+    if not status.ok:
+        messages.warning(request, _("The verification found a break in the log: see below."))
+    elif status.remaining:
+        messages.info(
+            request,
+            ngettext(
+                "%(checked)d new entry verified; %(remaining)d remains, verified within five minutes "
+                "or when you ask again.",
+                "%(checked)d new entries verified; %(remaining)d remain, verified within five minutes "
+                "or when you ask again.",
+                status.remaining,
+            )
+            % {"checked": status.checked, "remaining": status.remaining},
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(checked)d new entry verified: the log is intact up to the last entry.",
+                "%(checked)d new entries verified: the log is intact up to the last entry.",
+                status.checked,
+            )
+            % {"checked": status.checked},
+        )
+    return redirect("audit:home", cell_slug=request.cell.slug)
+
+
+@require_POST
+@once_per_submission
+def chain_verify_full(request: CellRequest) -> HttpResponse:
+    """Ask for a full verification of the cell's chain: a worker runs it (through the outbox)."""
+    _dpo(request)
+    if audit_services.full_verification_request(chain_key=request.cell.pk, user=request.user) is None:
+        messages.info(
+            request, _("A full verification of the log was already waiting; it was not asked for again.")
+        )
+    else:
+        messages.success(
+            request, _("A full verification of the log was asked for. Its result appears here when it ends.")
+        )
+    return redirect("audit:home", cell_slug=request.cell.slug)
 
 
 @shows_personal_data

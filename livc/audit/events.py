@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from livc.audit.chain import sealed_bulk_insert
+from livc.audit.chain import insert_entries
 from livc.audit.client import client_ip
 from livc.audit.models import LogAction, LogEntry
 
@@ -94,12 +94,12 @@ def record_event(
 def record_events(events: Iterable[dict[str, Any]]) -> list[LogEntry]:
     """Write many events at once, each given as `record_event`'s keyword arguments plus `kind`.
 
-    One insert per cell instead of one per event, for background jobs that write hundreds
-    (the retention purge: one event per purged case). No request context applies: give
+    One insert, unsealed (the sealer chains them), instead of one per event, for background jobs
+    that write hundreds (the retention purge: one event per purged case). No request context applies: give
     `actor` explicitly if there is one.
     """
     entries = [_event_entry(**event) for event in events]
-    sealed_bulk_insert(entries, router.db_for_write(LogEntry))
+    insert_entries(entries, router.db_for_write(LogEntry))
     return entries
 
 

@@ -1,13 +1,15 @@
 """The pure part of the audit chain: what each link's hash and content digest are made of.
 
 No model and no database here: the store that seals entries and verifies chains is
-`livc.audit.chain` (and `LogEntry._do_insert` for single entries). A link hash covers every
+`livc.audit.chain` (an entry's content digest is taken as it is inserted, `LogEntry._do_insert`;
+its link hash when the sealer gives it its place, `livc.audit.chain.seal_pending`). A link hash covers every
 column that is never scrubbed, the object type as its label (`app_label.model`: moving a
 model between apps changes it, so existing chains would stop verifying), and the digest of
 the scrubbable content taken when the entry was written.
 """
 
 import datetime
+import functools
 import hashlib
 import ipaddress
 import json
@@ -20,26 +22,79 @@ HASH_VERSION = 1
 NO_CELL = 0  # chain key of entries without a cell
 
 
-def canonical_json(value: Any) -> str:
-    """JSON that reads the same after a round trip through the database (sorted keys)."""
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` is what a JSON column reads back as: dicts with string keys, lists, strings,
+    numbers, booleans and None, nothing else (no tuple, no subclass, no date, no lazy string)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _SCALARS:
+            continue
+        if kind is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        else:
+            return False
+    return True
+
+
+def canonical_json(value: Any, *, decoded: bool = False) -> str:
+    """JSON that reads the same after a round trip through the database (sorted keys).
+
+    A plain value (what a JSON column reads back as, hence every value verification meets) is
+    dumped directly; anything else (dates, decimals, tuples, keys that are not strings ...) goes
+    through the round trip first, as the value stored in the column did. Both give the same text
+    for a plain value (`tests/audit/test_hashing.py`). `decoded`: the value was just decoded from
+    JSON text (`json.loads` gives plain values only), so the check is skipped."""
+    if not decoded and not _plain(value):
+        return _round_trip_json(value)
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return _round_trip_json(value)
+
+
+def _round_trip_json(value: Any) -> str:
+    """The reference form: encode as the JSON column does, decode, then dump canonically."""
     normalised = json.loads(json.dumps(value, cls=DjangoJSONEncoder)) if value is not None else None
     return json.dumps(normalised, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def content_digest(
-    *, object_repr: str, changes_text: str, changes: Any, serialized_data: Any, additional_data: Any
+    *,
+    object_repr: str,
+    changes_text: str,
+    changes: Any,
+    serialized_data: Any,
+    additional_data: Any,
+    decoded: bool = False,
 ) -> str:
+    """The digest of an entry's scrubbable content; `decoded`: the JSON values were just read back
+    from their columns (verification), see `canonical_json`."""
     material = canonical_json(
-        [object_repr or "", changes_text or "", changes, serialized_data, additional_data]
+        [object_repr or "", changes_text or "", changes, serialized_data, additional_data], decoded=decoded
     )
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def _timestamp(value: datetime.datetime) -> str:
+def _timestamp(value: datetime.datetime | str) -> str:
+    """The time in UTC to the microsecond; a string is taken as already in that form (PostgreSQL
+    can write it so, `livc.audit.chain.UTC_TIMESTAMP_SQL`: verification reads it that way)."""
+    if isinstance(value, str):
+        return value
     return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
+@functools.lru_cache(maxsize=4096)
 def _address(value: str | None) -> str:
+    """The client address in its normal form; memoised, as a chain holds few distinct addresses."""
     if not value:
         return ""
     try:
@@ -53,7 +108,7 @@ def link_hash(
     chain_key: int,
     seq: int,
     prev_hash: str,
-    timestamp: datetime.datetime,
+    timestamp: datetime.datetime | str,
     action: int,
     access_kind: str,
     event: str,
@@ -120,3 +175,14 @@ def hash_of(entry: Any, *, content_type: str) -> str:
         cid=entry.cid,
         content_digest=entry.content_digest,
     )
+
+
+def checkpoint_seal(
+    *, chain_key: int, seq: int, entry_hash: str, verified_at: datetime.datetime, previous_seal: str
+) -> str:
+    """The seal of a checkpoint: chain, position, the entry's hash, when, the previous seal."""
+    material = json.dumps(
+        [HASH_VERSION, "checkpoint", chain_key, seq, entry_hash, _timestamp(verified_at), previous_seal],
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(material.encode()).hexdigest()

@@ -6,9 +6,17 @@ itself: models are registered with their non-personal fields only and their `__s
 carries no name (see each app's `audit.py`).
 
 The entry table is append-only for the application. On PostgreSQL a trigger refuses every
-UPDATE and DELETE, except the retention purge's scrub (`services.scrub_entries_for_objects`),
-which may only blank the scrubbable columns and stamp `scrubbed_at`, after switching the
-exception on for its own transaction (`SET LOCAL livc.audit_scrub = 'on'`).
+UPDATE and DELETE, with two exceptions:
+
+- the retention purge's scrub (`services.scrub_entries_for_objects`), which may only blank the
+  scrubbable columns and stamp `scrubbed_at`, after switching the exception on for its own
+  transaction (`SET LOCAL livc.audit_scrub = 'on'`);
+- the sealer (`livc.audit.chain.seal_pending`): an entry is inserted unsealed (no position, no
+  hashes, but its content digest), and may be updated once to receive its position, the
+  previous link's hash and its own hash, nothing else (ADR 8).
+
+The chain's checkpoints (`ChainCheckpoint`) are append-only without exception; the record of
+verification runs (`ChainVerification`) is a plain table.
 """
 
 from typing import Any
@@ -16,13 +24,13 @@ from typing import Any
 import pgtrigger
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livc.audit.context import current_access
-from livc.audit.hashing import GENESIS, NO_CELL, digest_of, hash_of
+from livc.audit.hashing import checkpoint_seal, digest_of, hash_of
 
 
 class AccessKind(models.TextChoices):
@@ -98,12 +106,27 @@ _FIXED_COLUMNS = (
     "content_digest",
 )
 SCRUB_SETTING = "livc.audit_scrub"
+# What sealing gives an unsealed entry; the trigger refuses a change to any other column then.
+_SEALING_SETS = ("chain_seq", "prev_hash", "entry_hash")
+_NOT_SEALING = tuple(column for column in (*_FIXED_COLUMNS, *_SCRUB_MAY_SET) if column not in _SEALING_SETS)
+
+
+def _unchanged(columns: tuple[str, ...]) -> str:
+    return " AND ".join(f"NEW.{column} IS NOT DISTINCT FROM OLD.{column}" for column in columns)
+
 
 _APPEND_ONLY_FUNC = f"""
 IF TG_OP = 'UPDATE'
    AND current_setting('{SCRUB_SETTING}', true) = 'on'
    AND OLD.scrubbed_at IS NULL AND NEW.scrubbed_at IS NOT NULL
-   AND {" AND ".join(f"NEW.{column} IS NOT DISTINCT FROM OLD.{column}" for column in _FIXED_COLUMNS)}
+   AND {_unchanged(_FIXED_COLUMNS)}
+THEN
+    RETURN NEW;
+END IF;
+IF TG_OP = 'UPDATE'
+   AND OLD.chain_seq IS NULL AND NEW.chain_seq IS NOT NULL
+   AND NEW.prev_hash <> '' AND NEW.entry_hash <> ''
+   AND {_unchanged(_NOT_SEALING)}
 THEN
     RETURN NEW;
 END IF;
@@ -170,6 +193,8 @@ class LogEntry(AbstractLogEntry):
             ),
             models.Index(fields=["object_pk"], name="audit_object_pk"),  # the purge's scrub
             models.Index(fields=["cid"], name="audit_cid"),  # one request's entries
+            # The entries waiting for the sealer: few at any time, found without reading the rest.
+            models.Index(fields=["cell", "id"], condition=Q(chain_seq__isnull=True), name="audit_unsealed"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["cell", "chain_seq"], name="audit_chain_seq_per_cell"),
@@ -183,34 +208,37 @@ class LogEntry(AbstractLogEntry):
         return f"Audit entry {self.pk}"
 
     def _do_insert(self, manager: Any, using: Any, fields: Any, returning_fields: Any, raw: Any) -> Any:
-        """Seal the entry into its cell's hash chain as it is inserted.
+        """Insert the entry unsealed, with the digest of its content taken now.
 
-        Done here rather than in `save()` because django-auditlog fills in the actor and the
-        client address in a `pre_save` receiver: only now are all hashed values final.
+        No lock: the sealer (`livc.audit.chain.seal_pending`) gives it its place in the cell's
+        chain within seconds. Done here rather than in `save()` because django-auditlog fills in
+        the actor and the client address in a `pre_save` receiver: only now are all values final.
         """
-        key = self.cell_id or NO_CELL
-        with transaction.atomic(using=using):
-            head = ChainHead.locked(key, using)
-            seq = head.seq + 1
-            self.seal(seq, head.entry_hash or GENESIS)
-            result = super()._do_insert(manager, using, fields, returning_fields, raw)
-            ChainHead.advance(key, using, seq=seq, entry_hash=self.entry_hash)
-        return result
+        self.unsealed()
+        return super()._do_insert(manager, using, fields, returning_fields, raw)
+
+    def unsealed(self) -> None:
+        """Make this new entry one waiting for the sealer: its content digest, no place yet."""
+        self.chain_seq = None
+        self.prev_hash = ""
+        self.entry_hash = ""
+        self.content_digest = digest_of(self)
 
     def seal(self, seq: int, prev_hash: str) -> None:
-        """Make this entry link `seq` of its chain, after the link whose hash is `prev_hash`."""
+        """Make this entry link `seq` of its chain, after the link whose hash is `prev_hash`
+        (in memory: the sealer does the same for rows, `livc.audit.chain.seal_pending`)."""
         self.chain_seq = seq
         self.prev_hash = prev_hash
-        self.content_digest = digest_of(self)
+        self.content_digest = self.content_digest or digest_of(self)
         self.entry_hash = hash_of(self, content_type=content_type_key(self.content_type_id))
 
 
 class ChainHead(models.Model):
     """The newest link of one cell's chain (key 0: entries without a cell).
 
-    Writers lock this row (`select_for_update`) so that two of them never extend the chain
-    from the same link; verification also compares it with the last entry, so a deleted tail
-    is noticed.
+    The sealer locks this row (`select_for_update`) so that two sealers never extend the chain
+    from the same link; requests that write entries never take it. Verification also compares
+    it with the last entry, so a deleted tail is noticed, and reads the unverified tail from it.
     """
 
     key = models.BigIntegerField(primary_key=True)  # the cell's id, or 0
@@ -225,13 +253,14 @@ class ChainHead(models.Model):
         return f"Audit chain {self.key}"
 
     @staticmethod
-    def locked(key: int, using: str) -> "ChainHead":
-        """The chain's head row, locked for the rest of the transaction (created if new)."""
-        heads = ChainHead.objects.using(using).select_for_update()
+    def locked(key: int, using: str, *, skip_locked: bool = False) -> "ChainHead | None":
+        """The chain's head row, locked for the rest of the transaction (created if new); with
+        `skip_locked`, None when another transaction holds it."""
+        heads = ChainHead.objects.using(using).select_for_update(skip_locked=skip_locked)
         head = heads.filter(key=key).first()
         if head is None:
             ChainHead.objects.using(using).bulk_create([ChainHead(key=key)], ignore_conflicts=True)
-            head = heads.get(key=key)
+            head = heads.filter(key=key).first()
         return head
 
     @staticmethod
@@ -267,3 +296,92 @@ class AccessedCase(models.Model):
 
     def __str__(self) -> str:
         return f"Case shown by audit entry {self.entry_id}"
+
+
+class ChainCheckpoint(models.Model):
+    """A point up to which a chain was verified: its own chain, sealed like the entries.
+
+    Each checkpoint records the position and the hash of the entry it vouches for, when, how
+    many entries the run checked, and the seal of the checkpoint before it; its own `seal`
+    covers chain, position, entry hash, time and previous seal (`hashing.checkpoint_seal`).
+    Incremental verification starts from the last checkpoint; full verification checks every
+    checkpoint against the chain and their seals against each other (ADR 8).
+    """
+
+    key = models.BigIntegerField(_("chain"))  # the cell's id, or 0
+    seq = models.PositiveBigIntegerField(_("position in the chain"))
+    entry_hash = models.CharField(_("hash of the entry"), max_length=64)
+    verified_at = models.DateTimeField(_("verified"))
+    checked = models.PositiveBigIntegerField(_("entries checked"), default=0)
+    previous_seal = models.CharField(_("seal of the previous checkpoint"), max_length=64)
+    seal = models.CharField(_("seal"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain checkpoint")
+        verbose_name_plural = _("audit chain checkpoints")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "seq"], name="audit_checkpoint_seq"),
+            # One successor per checkpoint: two runs extending from the same one cannot both write.
+            models.UniqueConstraint(fields=["key", "previous_seal"], name="audit_checkpoint_linear"),
+        ]
+        triggers = [append_only_trigger("checkpoint_append_only", _REFUSE)]
+
+    def __str__(self) -> str:
+        return f"Audit chain {self.key} checkpoint at {self.seq}"
+
+    def expected_seal(self) -> str:
+        return checkpoint_seal(
+            chain_key=self.key,
+            seq=self.seq,
+            entry_hash=self.entry_hash,
+            verified_at=self.verified_at,
+            previous_seal=self.previous_seal,
+        )
+
+
+class VerificationKind(models.TextChoices):
+    INCREMENTAL = "incremental", _("new entries")
+    FULL = "full", _("full")
+
+
+class ChainVerification(models.Model):
+    """One verification run of one chain and its outcome, for the DPO's overview.
+
+    A full run asked for by the DPO is written first without `started_at` (waiting for its
+    task); an incremental run is written when it ends, and only when it checked something or
+    found a break (the beat task runs every five minutes).
+    """
+
+    key = models.BigIntegerField(_("chain"))
+    kind = models.CharField(_("kind"), max_length=12, choices=VerificationKind.choices)
+    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked for by"),
+        db_index=False,
+    )
+    checked = models.PositiveBigIntegerField(_("entries checked"), default=0)
+    up_to_seq = models.PositiveBigIntegerField(_("verified up to position"), default=0)
+    pending = models.PositiveBigIntegerField(_("entries waiting to be sealed"), default=0)
+    ok = models.BooleanField(_("intact"), null=True)
+    broken_entry_id = models.BigIntegerField(_("first broken entry"), null=True, blank=True)
+    broken_checkpoint_id = models.BigIntegerField(_("broken checkpoint"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain verification")
+        verbose_name_plural = _("audit chain verifications")
+        indexes = [models.Index(fields=["key", "kind", "-requested_at"], name="audit_verification_last")]
+
+    def __str__(self) -> str:
+        return f"Audit chain {self.key} verification ({self.kind})"
+
+    @property
+    def waiting(self) -> bool:
+        return self.finished_at is None

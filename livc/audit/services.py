@@ -1,5 +1,6 @@
-"""Writes of the audit app: the retention purge's scrub of earlier entries (the breach register
-and the signal thresholds are the DPO's: `dpo/services.py`)."""
+"""Writes of the audit app: the retention purge's scrub of earlier entries, and a DPO's request for
+a full verification of the cell's chain (the breach register and the signal thresholds are the
+DPO's: `dpo/services.py`)."""
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -11,8 +12,15 @@ from django.utils import timezone
 
 from livc.accounts.models import User
 from livc.audit.events import EventKind, record_events
-from livc.audit.models import SCRUB_SETTING, SCRUBBABLE_FIELDS, LogEntry
+from livc.audit.models import (
+    SCRUB_SETTING,
+    SCRUBBABLE_FIELDS,
+    ChainVerification,
+    LogEntry,
+    VerificationKind,
+)
 from livc.cells.models import Cell
+from livc.outbox.services import enqueue
 
 
 def scrub_entries_for_object(
@@ -120,3 +128,20 @@ def _allow_scrub(on: bool) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, true)", [SCRUB_SETTING, "on" if on else "off"])
+
+
+def full_verification_request(*, chain_key: int, user: User | None) -> ChainVerification | None:
+    """Ask for a full verification of one chain, run by a worker through the outbox.
+
+    Returns the run now waiting, or None when one of this chain was already waiting (asked for
+    from another tab, or by another DPO): the chain is verified once, not once per click."""
+    from livc.audit.tasks import verify_chain_fully
+
+    full = ChainVerification.objects.filter(key=chain_key, kind=VerificationKind.FULL)
+    if full.filter(finished_at__isnull=True).exists():
+        return None
+    verification = ChainVerification.objects.create(
+        key=chain_key, kind=VerificationKind.FULL, started_by=user
+    )
+    enqueue(verify_chain_fully, verification_id=verification.pk)
+    return verification

@@ -254,6 +254,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # The audit chains (livc/audit/chain.py, ADR 8): entries are sealed within seconds of being
+    # written; the verification of every chain is extended from its last checkpoint.
+    "seal-audit-chains": {"task": "livc.audit.tasks.seal_audit_chains", "schedule": timedelta(seconds=5)},
+    "extend-audit-verification": {
+        "task": "livc.audit.tasks.extend_audit_verification",
+        "schedule": timedelta(minutes=5),
+    },
     # Forms' one-time tokens (livc/submissions/): forgotten after a day.
     "forget-submissions": {
         "task": "livc.submissions.tasks.forget_old_submissions",
@@ -265,6 +272,9 @@ CELERY_BEAT_SCHEDULE = {
 # /health/ready/ answers 503 when an outbox message has been due this many seconds without being
 # done: the relay or the workers are not keeping up (a message waiting for its retry is not due).
 LIVC_OUTBOX_MAX_AGE_SECONDS = env_int("LIVC_OUTBOX_MAX_AGE_SECONDS", default=900, minimum=1)
+# ... and when an audit entry has waited this many seconds to be sealed into its cell's chain (the
+# sealer runs every 5 seconds: it is not running). The DPO's overview reports it too.
+LIVC_AUDIT_SEAL_MAX_AGE_SECONDS = env_int("LIVC_AUDIT_SEAL_MAX_AGE_SECONDS", default=300, minimum=1)
 
 # --- Security headers ------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -361,6 +361,8 @@ DECLARED: dict[str, Cell | Open] = {
     "retention:settings": Cell(get="coordinator", post="coordinator"),
     # The DPO's console.
     "audit:home": Cell(get="dpo", post="dpo"),
+    "audit:chain_extend": Cell(get=NO_GET, post="dpo"),
+    "audit:chain_verify_full": Cell(get=NO_GET, post="dpo"),
     "audit:log": Cell(get="dpo", post="dpo"),
     "audit:log_csv": Cell(get="dpo", post="dpo"),
     "audit:log_pdf": Cell(get="dpo", post="dpo"),

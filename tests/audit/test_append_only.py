@@ -1,9 +1,10 @@
-"""On PostgreSQL the log-entry table refuses UPDATE and DELETE, except the purge's scrub."""
+"""On PostgreSQL the log-entry table refuses UPDATE and DELETE, except the purge's scrub and the
+sealer's one update of an entry waiting for its place in the chain."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from livc.audit.chain import verify_chain
+from livc.audit.chain import seal_all_pending, verify_chain
 from livc.audit.events import EventKind, record_event
 from livc.audit.models import LogEntry
 from livc.audit.services import scrub_entries_for_object
@@ -12,10 +13,20 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture
-def entry(cast):
+def waiting(cast):
+    """An entry as a request writes it: unsealed."""
     return record_event(
         EventKind.LOGIN, cell=cast.cell_a, actor=cast.alice, instance=cast.alice, data={"x": 1}
     )
+
+
+@pytest.fixture
+def entry(waiting):
+    """The same entry once the sealer gave it its place."""
+    seal_all_pending()
+    waiting.refresh_from_db()
+    assert waiting.chain_seq
+    return waiting
 
 
 def test_the_application_cannot_update_an_entry(entry):
@@ -69,3 +80,54 @@ def test_the_cases_an_access_showed_cannot_be_changed_or_removed(cast, entry):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('livc.audit_scrub', 'on', true)")
         AccessedCase.objects.filter(pk=shown.pk).delete()
+
+
+def test_an_unsealed_entry_cannot_be_changed_or_deleted_either(waiting):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogEntry.objects.filter(pk=waiting.pk).update(object_pk="999")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogEntry.objects.filter(pk=waiting.pk).delete()
+
+
+def test_a_sealed_entry_cannot_be_sealed_again(entry):
+    """Moving an entry to another place, or giving it other hashes, is refused once it has one."""
+    for change in ({"chain_seq": entry.chain_seq + 7}, {"entry_hash": "f" * 64}, {"prev_hash": "e" * 64}):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            LogEntry.objects.filter(pk=entry.pk).update(**change)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogEntry.objects.filter(pk=entry.pk).update(chain_seq=None, prev_hash="", entry_hash="")
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"object_pk": "999"},
+        {"actor_email": "someone@else.test"},
+        {"content_digest": "0" * 64},
+        {"object_repr": "changed"},
+        {"additional_data": {"x": 2}},
+        {"remote_addr": "203.0.113.9"},
+        {"event": "purge"},
+    ],
+)
+def test_sealing_may_change_nothing_but_the_place_and_the_hashes(waiting, other):
+    seal = {"chain_seq": 999, "prev_hash": "a" * 64, "entry_hash": "b" * 64}
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogEntry.objects.filter(pk=waiting.pk).update(**seal, **other)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():  # a seal without hashes
+        LogEntry.objects.filter(pk=waiting.pk).update(chain_seq=999)
+    with transaction.atomic():  # the seal alone is what the trigger lets through (the chain would then
+        LogEntry.objects.filter(pk=waiting.pk).update(**seal)  # not verify: it is the sealer's to do)
+        transaction.set_rollback(True)
+
+
+def test_checkpoints_cannot_be_changed_or_removed(cast, entry):
+    from livc.audit.chain import extend_verification
+    from livc.audit.models import ChainCheckpoint
+
+    assert extend_verification(cast.cell_a.pk).ok
+    checkpoint = ChainCheckpoint.objects.get(key=cast.cell_a.pk)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ChainCheckpoint.objects.filter(pk=checkpoint.pk).update(seq=1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ChainCheckpoint.objects.filter(pk=checkpoint.pk).delete()

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from livc.audit.chain import verify_chain
+from livc.audit.chain import seal_all_pending, verify_chain
 from livc.audit.events import EventKind, record_event
 from livc.audit.hashing import GENESIS
 from livc.audit.models import ChainHead, LogEntry
@@ -21,8 +21,10 @@ def entries_of(cell):
 
 
 def write_some(cast, count=3):
+    """Entries as requests write them (unsealed), then sealed as the sealer would within seconds."""
     for _ in range(count):
         record_event(EventKind.LOGIN, cell=cast.cell_a, actor=cast.alice, instance=cast.alice)
+    seal_all_pending()
 
 
 def test_each_entry_of_a_cell_points_at_the_one_before(cast):
@@ -39,6 +41,7 @@ def test_each_entry_of_a_cell_points_at_the_one_before(cast):
 def test_entries_without_a_cell_form_a_chain_of_their_own(cast):
     record_event(EventKind.KEYS_ROTATED, data={"rows": 3})
     record_event(EventKind.KEYS_ROTATED, data={"rows": 4})
+    seal_all_pending()
     first, second = LogEntry.objects.filter(cell__isnull=True).order_by("-chain_seq")[:2][::-1]
     assert second.chain_seq == first.chain_seq + 1 and second.prev_hash == first.entry_hash
     assert verify_chain(0).ok
@@ -85,16 +88,31 @@ def test_a_deleted_tail_is_noticed_through_the_head(cast):
 
 
 def test_a_row_written_around_the_chain_is_reported(cast):
+    """A plain bulk_create bypasses `LogEntry._do_insert`: the row has no content digest. The
+    sealer chains it like any waiting entry, and verification then names it."""
     write_some(cast)
     entry = entries_of(cast.cell_a).first()
-    entry.pk, entry.chain_seq = None, None
-    LogEntry.objects.bulk_create([entry])  # bulk_create bypasses the chain
-    assert verify_chain(cast.cell_a.pk).reason == "unsealed"
+    entry.pk, entry.chain_seq, entry.content_digest = None, None, ""
+    LogEntry.objects.bulk_create([entry])
+    status = verify_chain(cast.cell_a.pk)
+    assert status.ok and status.pending == 1  # waiting: not a break yet
+    seal_all_pending()
+    status = verify_chain(cast.cell_a.pk)
+    assert (status.broken_entry_id, status.reason) == (LogEntry.objects.latest("id").pk, "content")
+
+
+def test_a_sealed_row_written_beyond_the_head_is_reported(cast):
+    write_some(cast)
+    entry = entries_of(cast.cell_a).last()
+    entry.pk, entry.chain_seq = None, entry.chain_seq + 5
+    LogEntry.objects.bulk_create([entry])
+    assert verify_chain(cast.cell_a.pk).reason == "beyond"
 
 
 def test_a_scrubbed_entry_still_verifies_but_a_fake_scrub_does_not(cast):
     write_some(cast, 2)
     assert scrub_entries_for_object(model="accounts.user", object_pk=cast.alice.pk) >= 2
+    seal_all_pending()  # the scrub's own events
     status = verify_chain(cast.cell_a.pk)
     assert status.ok and status.scrubbed >= 2
     victim = entries_of(cast.cell_a).filter(scrubbed_at__isnull=False).first()
@@ -105,8 +123,10 @@ def test_a_scrubbed_entry_still_verifies_but_a_fake_scrub_does_not(cast):
 
 def test_the_command_says_ok_or_names_the_first_broken_link_and_fails(cast, capsys):
     write_some(cast)
+    record_event(EventKind.LOGIN, cell=cast.cell_a, actor=cast.alice, instance=cast.alice)  # waiting
     call_command("verify_audit_chain", "--cell", "alfa")
     assert "OK" in capsys.readouterr().out
+    assert not LogEntry.objects.filter(cell=cast.cell_a, chain_seq__isnull=True).exists()  # sealed first
     victim = entries_of(cast.cell_a)[1]
     with pgtrigger.ignore(TRIGGER):
         LogEntry.objects.filter(pk=victim.pk).update(remote_addr="203.0.113.66")

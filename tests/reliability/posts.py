@@ -224,6 +224,12 @@ CREATES: dict[str, Post] = {
         {"dpo.AuditSettings": 1},
         why="the cell's one row of thresholds, made by its first save",
     ),
+    "audit:chain_extend": Post(
+        "dpo", lambda w: {}, {"audit.ChainVerification": 1, "audit.ChainCheckpoint": 1}, page="audit:home",
+        why="seals the waiting entries, verifies them and records the run and its checkpoint",
+    ),
+    "audit:chain_verify_full": Post("dpo", lambda w: {}, {"audit.ChainVerification": 1}, page="audit:home",
+                                    why="the run asked for, waiting for its task (in the outbox)"),
     "retention:settings": Post("alice", lambda w: {"not_retained_days": 150, "warning_days": 20},
                                {"retention.RetentionSettings": 1},
                                why="the cell's one row of periods, made by its first save"),

@@ -2,7 +2,8 @@
 
 `/health/ready/` names what fails and answers 503: Redis (as the cache and as the broker) at a
 closed port, within a couple of seconds; a migration on disk that the database has not applied;
-an outbox message waiting longer than `LIVC_OUTBOX_MAX_AGE_SECONDS`. `/health/live/` answers
+an outbox message waiting longer than `LIVC_OUTBOX_MAX_AGE_SECONDS`; an audit entry waiting to be
+sealed longer than `LIVC_AUDIT_SEAL_MAX_AGE_SECONDS`. `/health/live/` answers
 200 whatever is down. Neither is ever cached, and neither names a host.
 """
 
@@ -70,6 +71,7 @@ def test_everything_up_is_ready(client):
         "Redis cache": "OK",
         "Redis broker": "OK",
         "Outbox": "OK (1 pending, 0 given up)",
+        "Audit sealing": "OK (0 waiting)",
     }
     assert_never_cached(response)
 
@@ -155,6 +157,23 @@ def test_the_outbox_limit_is_a_setting(client):
         response = client.get(READY)
     assert response.status_code == 503
     assert "Outbox" in response.content.decode()
+
+
+def test_an_audit_entry_the_sealer_left_waiting_is_not_ready(client):
+    """The sealer runs every 5 seconds: an entry unsealed for longer than the limit means it stopped."""
+    from livc.audit.chain import seal_all_pending
+    from livc.audit.events import EventKind, record_event
+
+    record_event(EventKind.KEYS_ROTATED, data={"rows": 1})
+    response = client.get(READY)
+    assert response.status_code == 200 and lines(response)["Audit sealing"] == "OK (1 waiting)"
+    with override_settings(LIVC_AUDIT_SEAL_MAX_AGE_SECONDS=1):
+        time.sleep(1.1)
+        response = client.get(READY)
+        assert response.status_code == 503
+        assert lines(response)["Audit sealing"].startswith("an entry has waited 1 s to be sealed (limit 1 s)")
+        seal_all_pending()
+        assert client.get(READY).status_code == 200
 
 
 def test_live_answers_even_with_redis_down(client):
