@@ -28,7 +28,7 @@ def acknowledgement_missing(request: CellRequest) -> Notice | None:
 def rules_missing(request: CellRequest) -> Notice | None:
     if request.membership.role not in (Role.COORDINATOR, Role.MAYOR):
         return None
-    if selectors.rules_in_force(cell=request.cell) is not None:
+    if selectors.request_rules_in_force(request) is not None:
         return None
     return Notice(
         text=_(

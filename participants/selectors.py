@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from livc.accounts.models import User
 from livc.cells.models import Cell
+from livc.http import once_per_request
 from participants.models import (
     CONFIDENTIALITY_STATEMENT_VERSION,
     ConfidentialityAcknowledgement,
@@ -66,15 +67,24 @@ def rules_list(*, cell: Cell) -> QuerySet[RulesOfProcedure]:
 
 def has_acknowledged(*, cell: Cell, user: User) -> bool:
     """Acknowledged the current statement under the rules of procedure now in force."""
-    rules = rules_in_force(cell=cell)
+    return _acknowledged(cell=cell, user=user, rules=rules_in_force(cell=cell))
+
+
+def _acknowledged(*, cell: Cell, user: User, rules: RulesOfProcedure | None) -> bool:
     return ConfidentialityAcknowledgement.objects.filter(
         cell=cell, user=user, statement_version=CONFIDENTIALITY_STATEMENT_VERSION, rules=rules
     ).exists()
 
 
+@once_per_request
+def request_rules_in_force(request: "CellRequest") -> RulesOfProcedure | None:
+    """`rules_in_force` for the request's cell, read once per request (the secrecy gate and the
+    notices both need it). Approving a version redirects, so it cannot change mid-request."""
+    return rules_in_force(cell=request.cell)
+
+
+@once_per_request
 def request_has_acknowledged(request: "CellRequest") -> bool:
     """`has_acknowledged` for the requesting member, asked once per request (the page and its
     notices both need it). Acknowledging redirects, so the answer cannot change mid-request."""
-    if not hasattr(request, "_livc_acknowledged"):
-        request._livc_acknowledged = has_acknowledged(cell=request.cell, user=request.user)  # type: ignore[attr-defined]
-    return bool(request._livc_acknowledged)  # type: ignore[attr-defined]
+    return _acknowledged(cell=request.cell, user=request.user, rules=request_rules_in_force(request))

@@ -10,6 +10,7 @@ from livc.cells.navigation import items_for
 from livc.cells.notices import notices_for
 from livc.cells.selectors import membership_list_for_user
 from livc.cells.waiting import count_of
+from livc.http import once_per_request
 
 
 class CellSwitcher:
@@ -47,8 +48,11 @@ class CellSwitcher:
         ]
 
 
+@once_per_request
 def cell(request: HttpRequest) -> dict[str, Any]:
-    """The current cell, the user's membership, the navigation for their role, the cell switcher."""
+    """The current cell, the user's membership, the navigation for their role, the cell switcher.
+
+    Worked out once per request, however many templates the view renders with it."""
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
     switcher = {"cell_switcher": CellSwitcher(user, membership)} if user and user.is_authenticated else {}
