@@ -1,5 +1,13 @@
 """What retention adds to pages it does not own: a panel on every case page, a notice for
-the coordinator (registered in `RetentionConfig.ready`)."""
+the coordinator (registered in `RetentionConfig.ready`).
+
+Both are on every page, so neither reads much: the notice's figures (how many cases and
+referrals the purge removes within the warning period) are kept in the cache per cell and day
+(`livc/cells/notices.py::figures_for_day`), and so is the warning period the panel needs.
+Whatever moves a retention clock calls `figures_changed` so that the next page counts afresh:
+a meeting's minutes finalised (a new last discussion), a decision to extend retention, a
+referral not retained or redirected, the cell's retention settings, a purge.
+"""
 
 import datetime
 
@@ -12,17 +20,33 @@ from django.utils.translation import ngettext
 
 from cases.models import Case
 from cases.panels import CasePanel
-from livc.cells.models import Role
-from livc.cells.notices import Notice
-from livc.http import CellRequest
+from livc.cells.models import Cell, Role
+from livc.cells.notices import Notice, figures_for_day
+from livc.http import CellRequest, once_per_request
 from retention import selectors
+
+UPCOMING = "retention.upcoming"
+WARNING_DAYS = "retention.warning_days"
+
+
+def warning_days(cell_id: int) -> int:
+    """The cell's warning period, from the cache while no setting changes."""
+    days: tuple[int] = figures_for_day(
+        cell_id, WARNING_DAYS, lambda: (selectors.warning_days_get(cell_id=cell_id),)
+    )
+    return days[0]
+
+
+def upcoming_figures(cell: Cell) -> selectors.UpcomingFigures:
+    """`selectors.upcoming_figures_get`, from the cache while no clock of the cell moves."""
+    figures = figures_for_day(cell.pk, UPCOMING, lambda: selectors.upcoming_figures_get(cell=cell).as_tuple())
+    return selectors.UpcomingFigures(*figures)
 
 
 def retention_panel(case: Case) -> CasePanel:
     """The date the case's data is kept until, and why; a warning once it is near."""
     retention = selectors.case_retention_get(case=case)
-    warning_days = selectors.settings_get(cell=case.cell).warning_days
-    soon = retention.keep_until < timezone.localdate() + datetime.timedelta(days=warning_days)
+    soon = retention.keep_until < timezone.localdate() + datetime.timedelta(days=warning_days(case.cell_id))
     line = _("Personal data kept until %(date)s (%(basis)s).") % {
         "date": date_format(retention.keep_until),
         "basis": retention.explanation,
@@ -33,21 +57,20 @@ def retention_panel(case: Case) -> CasePanel:
     return CasePanel(title=_("Retention"), lines=lines, level="warning" if soon else "info")
 
 
-def request_upcoming(request: CellRequest) -> selectors.Upcoming:
-    """`selectors.upcoming_get` for the request's cell, computed once per request: the notice and
-    the home's waiting list both need it."""
-    if not hasattr(request, "_livc_upcoming"):
-        request._livc_upcoming = selectors.upcoming_get(cell=request.cell)  # type: ignore[attr-defined]
-    return request._livc_upcoming  # type: ignore[attr-defined]
+@once_per_request
+def request_upcoming(request: CellRequest) -> selectors.UpcomingFigures:
+    """`upcoming_figures` for the request's cell, once per request: the notice and the home's
+    waiting list both need it."""
+    return upcoming_figures(request.cell)
 
 
-def purge_sentences(upcoming: selectors.Upcoming) -> list[tuple[int, str]]:
+def purge_sentences(upcoming: selectors.UpcomingFigures) -> list[tuple[int, str]]:
     """(count, sentence) for the cases, then the referrals, the purge removes within the warning
     period; the same words for the notice and the waiting list."""
     by = date_format(upcoming.until)
     sentences = []
     if upcoming.cases:
-        count = len(upcoming.cases)
+        count = upcoming.cases
         text = ngettext(
             "%(count)d case will be purged under the retention rule by %(date)s.",
             "%(count)d cases will be purged under the retention rule by %(date)s.",
@@ -55,7 +78,7 @@ def purge_sentences(upcoming: selectors.Upcoming) -> list[tuple[int, str]]:
         )
         sentences.append((count, text % {"count": count, "date": by}))
     if upcoming.referrals:
-        count = len(upcoming.referrals)
+        count = upcoming.referrals
         text = ngettext(
             "%(count)d referral that was not retained will be purged by %(date)s.",
             "%(count)d referrals that were not retained will be purged by %(date)s.",

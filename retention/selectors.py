@@ -44,6 +44,12 @@ def settings_get(*, cell: Cell) -> RetentionSettings:
     return RetentionSettings.objects.filter(cell=cell).first() or RetentionSettings(cell=cell)
 
 
+def warning_days_get(*, cell_id: int) -> int:
+    """The cell's warning period (the deployment's default if it has no settings)."""
+    own = RetentionSettings.objects.filter(cell_id=cell_id).values_list("warning_days", flat=True).first()
+    return int(own if own is not None else settings.LIVC_RETENTION_WARNING_DAYS)
+
+
 def not_retained_days_by_cell(cell_ids: Iterable[int] | None = None) -> tuple[dict[int, int], int]:
     """The cells' own periods (of these cells, if given) and the deployment's default."""
     rows = RetentionSettings.objects.all()
@@ -160,9 +166,15 @@ def _referral_candidates(*, before: datetime.date, shortest_days: int) -> QueryS
     )
 
 
-def referrals_due(*, before: datetime.date, cell: Cell | None = None, chunk: int = CHUNK) -> Iterator[Due]:
-    """Not-retained and redirected referrals whose short period ends before `before`."""
-    own, default = not_retained_days_by_cell(None if cell is None else [cell.pk])
+def referrals_due(
+    *, before: datetime.date, cell: Cell | None = None, keep_days: int | None = None, chunk: int = CHUNK
+) -> Iterator[Due]:
+    """Not-retained and redirected referrals whose short period ends before `before`
+    (`keep_days`: the cell's period, when the caller has read it already)."""
+    if cell is not None and keep_days is not None:
+        own, default = {cell.pk: keep_days}, keep_days
+    else:
+        own, default = not_retained_days_by_cell(None if cell is None else [cell.pk])
     shortest = min([default, *own.values()]) if cell is None else own.get(cell.pk, default)
     candidates = _referral_candidates(before=before, shortest_days=shortest).order_by("pk")
     if cell is not None:
@@ -199,14 +211,40 @@ class Upcoming:
 def upcoming_get(*, cell: Cell, today: datetime.date | None = None) -> Upcoming:
     """What the purge will remove within the cell's warning period (and anything overdue)."""
     today = today or timezone.localdate()
-    days = settings_get(cell=cell).warning_days
-    before = today + datetime.timedelta(days=days)
+    rules = settings_get(cell=cell)
+    before = today + datetime.timedelta(days=rules.warning_days)
     return Upcoming(
-        days=days,
+        days=rules.warning_days,
         until=before,
         cases=sorted(cases_due(before=before, cell=cell), key=_by_date),
-        referrals=sorted(referrals_due(before=before, cell=cell), key=_by_date),
+        referrals=sorted(
+            referrals_due(before=before, cell=cell, keep_days=rules.not_retained_days), key=_by_date
+        ),
     )
+
+
+@dataclass(frozen=True)
+class UpcomingFigures:
+    """What the coordinator's notice says of `Upcoming`: counts and dates, nothing personal, so
+    that it may be kept in the cache (`livc/cells/notices.py::figures_for_day`)."""
+
+    days: int
+    until: datetime.date
+    cases: int
+    referrals: int
+
+    @property
+    def count(self) -> int:
+        return self.cases + self.referrals
+
+    def as_tuple(self) -> tuple[int, datetime.date, int, int]:
+        return (self.days, self.until, self.cases, self.referrals)
+
+
+def upcoming_figures_get(*, cell: Cell) -> UpcomingFigures:
+    """`upcoming_get`, counted."""
+    upcoming = upcoming_get(cell=cell)
+    return UpcomingFigures(upcoming.days, upcoming.until, len(upcoming.cases), len(upcoming.referrals))
 
 
 def _by_date(due: Due) -> tuple[datetime.date, str]:

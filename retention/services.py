@@ -49,6 +49,7 @@ from cases.models import Case, Referral, Subject
 from livc.audit.events import EventKind, record_events
 from livc.audit.services import scrub_entries_for_objects
 from livc.cells.models import Cell
+from livc.cells.notices import figures_changed
 from livc.crypto.fields import update_per_row
 from meetings.models import Addendum, AgendaItem, MinutesDocument
 from retention import cascade, selectors
@@ -179,6 +180,7 @@ def _finish(due: dict[uuid.UUID, Expired], removed: cascade.Removed) -> list[Pur
         for pk, item in due.items()
     ]
     PurgeRecord.objects.bulk_create(records)
+    figures_changed(record.cell.pk for record in records)  # what the purge notice counted is gone
     record_events(
         {
             "kind": EventKind.PURGE,
@@ -305,4 +307,5 @@ def settings_update(*, cell: Cell, not_retained_days: int, warning_days: int) ->
     current.not_retained_days, current.warning_days = not_retained_days, warning_days
     current.full_clean()
     current.save()
+    figures_changed(cell.pk)  # another warning period or referral period: the notice counts afresh
     return current

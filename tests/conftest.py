@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import translation
@@ -11,6 +12,15 @@ def english_outside_requests():
     """Messages raised outside a request (services, commands) in English; requests choose their own."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, so
+    figures kept in the cache (`livc/cells/notices.py::figures_for_day`) must go with it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from cases.services.identity import (
 from cases.services.seats import seat_participant
 from livc.accounts.models import User
 from livc.cells.models import Membership, Role
+from livc.cells.notices import figures_changed
 from participants.models import Participant
 
 TEXT_LIMIT = 10_000
@@ -124,6 +125,7 @@ def referral_qualify(*, member: Membership, referral: Referral, data: Qualificat
     referral.consulted_officer = data.consulted_officer
     referral.save()
     if data.outcome != ReferralStatus.RETAINED:
+        figures_changed(member.cell_id)  # its short retention period starts: the purge notice counts it
         return None
     case = case_open(member=member, referral=referral, aim_signals=data.aim_signals)
     if data.seat_referrer:

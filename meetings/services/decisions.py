@@ -18,6 +18,7 @@ from cases.services import cases as case_services
 from cases.services import identity as identity_services
 from cases.services import informing as informing_services
 from livc.cells.models import Membership, Role
+from livc.cells.notices import figures_changed
 from livc.db import unique_or_error
 from meetings.models import (
     CONSENSUS_KINDS,
@@ -138,7 +139,9 @@ def _validate(kind: str, text: str, extend_until: datetime.date | None, item: Ag
 def _carry_out(decision: Decision, member: Membership) -> None:
     """What a valid decision does to the case."""
     case = decision.case
-    if decision.kind == DecisionKind.FOLLOW_UP_PLAN and case.status == CaseStatus.OPEN:
+    if decision.kind == DecisionKind.EXTEND_RETENTION:
+        figures_changed(case.cell_id)  # the retention clock: the purge notice counts afresh
+    elif decision.kind == DecisionKind.FOLLOW_UP_PLAN and case.status == CaseStatus.OPEN:
         case_services.case_change_status(member=member, case=case, status=CaseStatus.FOLLOW_UP)
     elif decision.kind == DecisionKind.CLOSE_CASE and case.status != CaseStatus.CLOSED:
         case_services.case_change_status(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseStatus
 from livc.accounts.models import User
 from livc.cells.models import Membership, Role
+from livc.cells.notices import figures_changed
 from livc.cells.selectors import composition_missing
 from livc.outbox.services import enqueue
 from meetings.models import (
@@ -162,6 +163,7 @@ def meeting_finalise(*, member: Membership, meeting: Meeting) -> Meeting:
         if case.last_discussed_on is None or case.last_discussed_on < day:
             case.last_discussed_on = day
             case.save(update_fields=["last_discussed_on"])
+    figures_changed(meeting.cell_id)  # the retention clock restarted: the purge notice counts afresh
     meeting.status, meeting.finalised_at, meeting.finalised_by = (
         MeetingStatus.FINALISED,
         timezone.now(),

@@ -1,0 +1,80 @@
+"""Per-request work done once (issue 14): the pages every member opens read each thing once —
+the rules in force, the acknowledgement, the retention settings, the notices — the purge
+notice comes from the cache, and the session is not written on every page. The query counts
+are pinned so that a regression shows; lower them when a change lowers them."""
+
+import re
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.retention.conftest import KEEP_UNTIL, at
+
+pytestmark = pytest.mark.django_db
+
+# Queries of a page seen a second time in the same session (the first renews the session and
+# fills the notice cache). Measured on PostgreSQL; they include the audit log's five statements
+# for a page that shows a case.
+MAX_QUERIES = {
+    "coordinator case detail": 24,  # was 33
+    "participant case detail": 23,  # was 27
+    "coordinator home": 24,  # was 32
+    "participant home": 17,  # was 20
+}
+READ_ONCE = {
+    "rules in force": 'FROM "participants_rulesofprocedure"',
+    "acknowledgement": 'FROM "participants_confidentialityacknowledgement"',
+    "retention settings": 'FROM "retention_retentionsettings"',
+    "session write": 'UPDATE "django_session"',
+    "overdue actions (notice)": 'SELECT COUNT(*) AS "__count" FROM "meetings_action"',
+}
+
+
+def pages(scenario, cast):
+    case = reverse("cases:detail", kwargs={"cell_slug": "alfa", "pk": scenario["case_a"].pk})
+    home = reverse("cells:home", kwargs={"cell_slug": "alfa"})
+    return {
+        "coordinator case detail": (cast.alice, case),
+        "participant case detail": (cast.bob, case),
+        "coordinator home": (cast.alice, home),
+        "participant home": (cast.bob, home),
+    }
+
+
+def queries_of(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in captured]
+
+
+@pytest.fixture
+def warned(clock, scenario):
+    """Ten days before both cases' data goes: the coordinator's notice has something to say."""
+    clock.move_to(at(KEEP_UNTIL.replace(day=KEEP_UNTIL.day - 10)), tick=False)
+    return scenario
+
+
+@pytest.mark.parametrize("page", list(MAX_QUERIES))
+def test_a_page_reads_each_thing_once(warned, cast, as_user, page):
+    user, url = pages(warned, cast)[page]
+    client = as_user(user)
+    client.get(url)
+    sql = queries_of(client, url)
+    assert len(sql) <= MAX_QUERIES[page], "\n".join(sql)
+    for what, marker in READ_ONCE.items():
+        assert sum(marker in query for query in sql) <= (0 if what == "session write" else 1), what
+    normalised = Counter(re.sub(r"'[^']*'|\b\d+\b|\"s\d+_x\d+\"", "?", query) for query in sql)
+    repeated = [query for query, count in normalised.items() if count > 1]
+    assert not repeated, repeated
+
+
+def test_the_coordinators_pages_show_the_notice_without_walking_the_cases(warned, cast, as_user):
+    client = as_user(cast.alice)
+    for url in [url for user, url in pages(warned, cast).values() if user == cast.alice] * 2:
+        content = client.get(url).content.decode()
+        assert "2 cases will be purged under the retention rule by" in content
+    sql = queries_of(client, reverse("cells:home", kwargs={"cell_slug": "alfa"}))
+    assert not any('FROM "cases_case" WHERE' in query and "last_discussed_on" in query for query in sql)
