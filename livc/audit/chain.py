@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +145,7 @@ def seal_pending(
                 entry_hash = _link_hash(chain_key, seq, prev_hash, row, labels)
                 links.append(LogEntry(id=row[0], chain_seq=seq, prev_hash=prev_hash, entry_hash=entry_hash))
                 prev_hash = entry_hash
-            updated = _unsealed(chain_key, using).bulk_update(links, ["chain_seq", "prev_hash", "entry_hash"])
+            updated = _seal_rows(chain_key, links, using)
             if updated != len(links):  # cannot happen under the head lock; never seal half a chunk
                 raise RuntimeError(f"Audit chain {chain_key}: {updated} of {len(links)} entries sealed.")
             ChainHead.advance(chain_key, using, seq=seq, entry_hash=prev_hash)
@@ -153,6 +153,29 @@ def seal_pending(
         if len(rows) < size:
             break
     return sealed
+
+
+def _seal_rows(chain_key: int, links: list[LogEntry], using: str) -> int:
+    """Give these unsealed entries their positions and hashes; returns how many rows changed.
+
+    On PostgreSQL one UPDATE ... FROM (VALUES ...); elsewhere `bulk_update`, whose CASE per
+    column costs a comparison per row and entry (a thousand entries sealed 20 times slower)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return _unsealed(chain_key, using).bulk_update(links, ["chain_seq", "prev_hash", "entry_hash"])
+    quote = connection.ops.quote_name
+    values = ", ".join(["(%s::bigint, %s::bigint, %s::varchar, %s::varchar)"] * len(links))
+    sql = (
+        f"UPDATE {quote(LogEntry._meta.db_table)} AS entry "  # noqa: S608  names from the model
+        f"SET {quote('chain_seq')} = link.seq, {quote('prev_hash')} = link.prev, "
+        f"{quote('entry_hash')} = link.hash "
+        f"FROM (VALUES {values}) AS link (id, seq, prev, hash) "
+        f"WHERE entry.{quote('id')} = link.id AND entry.{quote('chain_seq')} IS NULL"
+    )
+    params = [value for link in links for value in (link.pk, link.chain_seq, link.prev_hash, link.entry_hash)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
 
 
 def seal_all_pending(*, using: str = DEFAULT_DB_ALIAS, wait: bool = False) -> int:
