@@ -587,6 +587,7 @@ def _record(
     run.started_at = started_at
     run.finished_at = timezone.now()
     run.checked = status.checked
+    run.scrubbed = status.scrubbed
     run.up_to_seq = status.up_to_seq
     run.pending = status.pending
     run.ok = status.ok

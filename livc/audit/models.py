@@ -367,6 +367,7 @@ class ChainVerification(models.Model):
         db_index=False,
     )
     checked = models.PositiveBigIntegerField(_("entries checked"), default=0)
+    scrubbed = models.PositiveBigIntegerField(_("entries emptied by the purge"), default=0)
     up_to_seq = models.PositiveBigIntegerField(_("verified up to position"), default=0)
     pending = models.PositiveBigIntegerField(_("entries waiting to be sealed"), default=0)
     ok = models.BooleanField(_("intact"), null=True)

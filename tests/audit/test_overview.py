@@ -144,3 +144,16 @@ def test_the_buttons_are_the_dpos_alone_and_post_only(cast, as_user):
         assert as_user(cast.dpo).get(console(name)).status_code == 405
         assert as_user(cast.alice).post(console(name)).status_code == 404
     assert not ChainVerification.objects.exists()
+
+
+def test_the_last_full_verification_says_how_many_entries_the_purge_emptied(cast, as_user):
+    from livc.audit.chain import verify_full
+    from livc.audit.services import scrub_entries_for_object
+
+    client = as_user(cast.dpo)
+    write(cast, 2)
+    scrub_entries_for_object(model="accounts.user", object_pk=cast.alice.pk)
+    status = verify_full(cast.cell_a.pk)
+    assert status.ok and status.scrubbed >= 2
+    assert ChainVerification.objects.get(kind="full").scrubbed == status.scrubbed
+    assert f"{status.scrubbed} entries were emptied by the retention purge" in page(client)
