@@ -66,11 +66,14 @@ worker: $(STAMP) ## Celery worker with embedded beat (development only; needs RE
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/livc_bench
 
-bench: $(STAMP) ## Benchmarks that print figures (slow; not part of CI); BENCH_DATABASE_URL names a scratch database
+bench: $(STAMP) ## Benchmarks with checked targets (slow; not part of CI; needs wrk); BENCH_DATABASE_URL names a scratch database
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v 0
-	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_audit
-	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_cases
-	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_purge
+	@missed=""; for name in bench_audit bench_cases bench_web bench_purge; do \
+		echo "== $$name"; \
+		DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py $$name || missed="$$missed $$name"; \
+	done; \
+	if [ -n "$$missed" ]; then echo "Targets missed (or the run failed) in:$$missed"; exit 1; fi; \
+	echo "Every benchmark met its targets."
 
 clean: ## Remove the virtualenv, caches and the demo database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 staticfiles

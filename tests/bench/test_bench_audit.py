@@ -13,15 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def test_it_refuses_a_database_that_is_not_a_scratch_one(db):
     with pytest.raises(CommandError, match="Refusing"):
-        call_command("bench_audit", entries=10, cells=1)
+        call_command("bench_audit", entries=10)
     assert not Cell.objects.exists()
 
 
 def test_a_small_run_seeds_chained_entries_and_prints_the_figures(db, capsys):
-    call_command("bench_audit", entries=120, cells=3, requests=2, scratch=True)
+    call_command("bench_audit", entries=120, requests=2, smoke=True, scratch=True)
     out = capsys.readouterr().out
-    assert "Seeded 120 entries over 3 cells" in out
-    assert "rows/s" in out and "peak traced memory" in out and "Console page, log, unfiltered: median" in out
+    assert "Seeded 120 entries in one cell" in out
+    assert "rows/s" in out and "RSS" in out and "log, first page: median" in out
+    assert "who saw a case: median" in out and "Targets:" in out and "(not enforced)" in out
     cells = Cell.objects.filter(slug__startswith="bench-")
     assert LogEntry.objects.filter(cell__in=cells, access_kind="view").count() > 0
     assert all(verify_chain(cell.pk).ok for cell in cells)

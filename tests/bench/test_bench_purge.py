@@ -19,11 +19,12 @@ def test_it_refuses_a_database_that_is_not_a_scratch_one():
 
 
 def test_a_small_run_seeds_expired_cases_purges_them_and_prints_the_figures(capsys):
-    call_command("bench_purge", cases=12, cells=2, referrals=3, scratch=True)
+    call_command("bench_purge", cases=12, cells=2, referrals=3, smoke=True, scratch=True)
     out = capsys.readouterr().out
     assert "Seeded 12 expired cases and 3 not-retained referrals over 2 cells" in out
     assert "Purged 12 cases and 3 referrals in" in out and "cases/s" in out and "0 failed" in out
-    assert "RSS growth at most" in out
+    assert "RSS growth at most" in out and "Targets:" in out
+    assert "[PASS (not enforced)] purges failed: 0 (target == 0)" in out
     assert not Case.objects.exists() and PurgeRecord.objects.count() == 15
     assert all(
         record.counts["audit_entries_scrubbed"] > 20 for record in PurgeRecord.objects.filter(kind="case")

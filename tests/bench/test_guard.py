@@ -9,7 +9,7 @@ from livc.cells.models import Cell
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("command", ["bench_audit", "bench_cases", "bench_purge"])
+@pytest.mark.parametrize("command", ["bench_audit", "bench_cases", "bench_purge", "bench_web"])
 def test_each_benchmark_refuses_a_database_that_is_not_a_scratch_one(command):
     with pytest.raises(CommandError, match=r"Refusing to seed .*--yes-this-is-a-scratch-database"):
         call_command(command)

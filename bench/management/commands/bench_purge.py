@@ -10,8 +10,11 @@ the case), properly chained. Plus `--referrals` not-retained referrals (default 
 
 Then it runs the purge (`retention.services.purge_expired`, as the nightly task does) and
 prints the throughput and the process's memory (RSS) every tenth of the way and at the end:
-it must stay flat however many cases go. Target: 10,000 cases in under 60 s on
-PostgreSQL.
+it must stay flat however many cases go.
+
+Targets (a miss exits with status 1; `--smoke` checks without enforcing): 10,000 cases in
+under 60 s on PostgreSQL (prorated for another `--cases`), RSS growth under 20 MB over the
+run, every seeded case and referral purged and none failed.
 
 It writes undeletable audit entries (the log is append-only): it refuses to run unless the
 database name contains "bench" or `--yes-this-is-a-scratch-database` is given. Each run
@@ -29,7 +32,11 @@ from django.db import connection
 
 from bench.purge_seed import Seeder
 from bench.seeding import add_scratch_argument, require_scratch_database, rss
+from bench.targets import Targets, add_smoke_argument
 from retention import services
+
+SECONDS_PER_10000_CASES = 60.0
+RSS_GROWTH_MB = 20.0
 
 
 class Command(BaseCommand):
@@ -42,6 +49,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed-only", action="store_true", help="seed and stop (to purge with `purge_expired` later)"
         )
+        add_smoke_argument(parser)
         add_scratch_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,9 +70,12 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # what autovacuum would have done by the night of the purge
         if not options["seed_only"]:
-            self._purge(cases + referrals)
+            targets = Targets(self.stdout, enforce=not options["smoke"])
+            self._purge(cases, referrals, targets)
+            targets.finish()
 
-    def _purge(self, expected: int) -> None:
+    def _purge(self, cases: int, referrals: int, targets: Targets) -> None:
+        expected = cases + referrals
         baseline = rss()
         step = max(1, expected // 10)
         done = 0
@@ -93,5 +104,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Memory: RSS growth at most {peak / 2**20:.1f} MB during the run; "
-            f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB."
+            f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB.\n"
         )
+        allowed = SECONDS_PER_10000_CASES * cases / 10_000
+        targets.check(f"purge of {cases:,} cases (and {referrals:,} referrals)", elapsed, "<", allowed, " s")
+        targets.check("RSS growth during the purge", peak / 2**20, "<", RSS_GROWTH_MB, " MB")
+        targets.check("cases and referrals purged", run.cases + run.referrals, "==", expected)
+        targets.check("purges failed", len(run.failed), "==", 0)
