@@ -17,12 +17,10 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.utils.formats import number_format
 
-DEFAULT_COUNT_BOUND = 1000
-
 
 def count_bound() -> int:
-    """`LIST_COUNT_BOUND` if set (tests lower it), else 1,000."""
-    return int(getattr(settings, "LIST_COUNT_BOUND", DEFAULT_COUNT_BOUND))
+    """The setting `LIVC_LIST_COUNT_BOUND` (1,000; tests lower it)."""
+    return int(settings.LIVC_LIST_COUNT_BOUND)
 
 
 class BoundedPage(Page):

@@ -57,7 +57,8 @@ class CellLogEntryManager(LogEntryManager):
             kwargs.setdefault("cell", access.cell)
             kwargs.setdefault("access_kind", access.kind)
             kwargs.setdefault("additional_data", {"view": access.view_name, **access.details})
-        kwargs.setdefault("cell", cell_of(instance))
+        if "cell" not in kwargs:  # not `setdefault`: it would read `instance.cell` (a query) for nothing
+            kwargs["cell"] = cell_of(instance)
         entry = super().log_create(instance, force_log=force_log, **kwargs)
         if entry is not None and access is not None and access.cases:
             AccessedCase.objects.bulk_create(

@@ -170,6 +170,8 @@ AXES_VERBOSE = False
 GUARDIAN_USER_OBJ_PERMS_MODEL = "guardian.UserObjectPermission"
 GUARDIAN_GROUP_OBJ_PERMS_MODEL = "guardian.GroupObjectPermission"
 ANONYMOUS_USER_NAME = None  # no anonymous object permissions
+# Case lists count at most this many rows, then say "more than ..." (livc/pagination.py).
+LIVC_LIST_COUNT_BOUND = 1000
 
 # --- Audit --------------------------------------------------------------------------------
 AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"

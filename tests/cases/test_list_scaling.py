@@ -104,7 +104,7 @@ def test_the_participants_list_asks_for_her_grants_once_without_a_join_of_them_a
     assert '"cases_case"."opened_at" DESC, "cases_case"."id" DESC' in page_query
 
 
-@override_settings(LIST_COUNT_BOUND=5)
+@override_settings(LIVC_LIST_COUNT_BOUND=5)
 def test_over_the_bound_the_list_says_more_than_and_every_page_still_works(cast, as_user, monkeypatch):
     monkeypatch.setattr("cases.views.cases.PAGE_SIZE", 2)
     acknowledge(cast)
@@ -127,7 +127,7 @@ def test_over_the_bound_the_list_says_more_than_and_every_page_still_works(cast,
     assert references(client.get(f"{LIST}?page=x")) == expected[:2]
 
 
-@override_settings(LIST_COUNT_BOUND=5)
+@override_settings(LIVC_LIST_COUNT_BOUND=5)
 def test_within_the_bound_the_count_and_the_last_page_are_exact(cast, as_user, monkeypatch):
     monkeypatch.setattr("cases.views.cases.PAGE_SIZE", 2)
     acknowledge(cast)
@@ -137,7 +137,7 @@ def test_within_the_bound_the_count_and_the_last_page_are_exact(cast, as_user, m
     assert "(5)" in content and "Page 1 of 3" in content and "more than" not in content
 
 
-@override_settings(LIST_COUNT_BOUND=5)
+@override_settings(LIVC_LIST_COUNT_BOUND=5)
 def test_past_the_bound_a_participant_still_sees_only_her_tables_in_this_cell(cast, as_user, monkeypatch):
     monkeypatch.setattr("cases.views.cases.PAGE_SIZE", 3)
     acknowledge(cast)
@@ -158,7 +158,7 @@ def test_past_the_bound_a_participant_still_sees_only_her_tables_in_this_cell(ca
     assert sorted(seen) == sorted(c.reference for c in hers + others)
 
 
-@override_settings(LIST_COUNT_BOUND=5)
+@override_settings(LIVC_LIST_COUNT_BOUND=5)
 def test_every_case_on_a_page_past_the_bound_is_in_the_access_log(cast, as_user, monkeypatch):
     monkeypatch.setattr("cases.views.cases.PAGE_SIZE", 3)
     acknowledge(cast)
