@@ -54,6 +54,7 @@ import json
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -89,6 +90,17 @@ def insert_entries(entries: list[Any], using: str) -> None:
     for entry in entries:
         entry.unsealed()
     LogEntry.objects.using(using).bulk_create(entries)
+    seal_after_commit({entry.cell_id or NO_CELL for entry in entries}, using)
+
+
+def seal_after_commit(chain_keys: set[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Where no beat task seals (`LIVC_AUDIT_SEAL_AFTER_COMMIT`: no broker, the embedded default),
+    seal these chains once the writing transaction has committed, skipping a chain another sealer
+    holds. Single entries come here through `receivers.seal_new_entry`."""
+    if not settings.LIVC_AUDIT_SEAL_AFTER_COMMIT:
+        return
+    for key in sorted(chain_keys):
+        transaction.on_commit(partial(seal_pending, key, using=using, wait=False), using=using)
 
 
 def _of_chain(chain_key: int, using: str = DEFAULT_DB_ALIAS) -> QuerySet[LogEntry]:

@@ -277,6 +277,10 @@ LIVC_OUTBOX_MAX_AGE_SECONDS = env_int("LIVC_OUTBOX_MAX_AGE_SECONDS", default=900
 # ... and when an audit entry has waited this many seconds to be sealed into its cell's chain (the
 # sealer runs every 5 seconds: it is not running). The DPO's overview reports it too.
 LIVC_AUDIT_SEAL_MAX_AGE_SECONDS = env_int("LIVC_AUDIT_SEAL_MAX_AGE_SECONDS", default=300, minimum=1)
+# Without a broker no beat runs (the embedded default, `make run`): then each transaction that
+# wrote audit entries seals its chains itself once it has committed (skipping a chain another
+# sealer holds). With a broker the beat task does it, and requests never touch a chain's head.
+LIVC_AUDIT_SEAL_AFTER_COMMIT = env_bool("LIVC_AUDIT_SEAL_AFTER_COMMIT", default=not REDIS_URL)
 
 # --- Security headers ------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -101,3 +101,28 @@ def test_the_command_seals_then_verifies_and_can_extend_only(cast, capsys):
     out = capsys.readouterr().out
     assert "OK      cell alfa" in out and "All 1 chain(s) intact." in out
     assert not waiting_in(cast.cell_a).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_each_transaction_seals_its_chains_after_it_commits(cast, settings):
+    """The embedded default (`make run`, no Redis) has no beat task: entries must not wait forever."""
+    from django.db import transaction
+
+    settings.LIVC_AUDIT_SEAL_AFTER_COMMIT = True
+    seal_all_pending()
+    with transaction.atomic():
+        record_event(EventKind.LOGIN, cell=cast.cell_a, data={"n": 1})
+        record_event(EventKind.LOGIN, cell=cast.cell_a, data={"n": 2})
+        assert waiting_in(cast.cell_a).count() == 2  # not before the commit
+    assert waiting_in(cast.cell_a).count() == 0
+    assert verify_chain(cast.cell_a.pk).ok
+
+
+def test_with_a_broker_requests_leave_sealing_to_the_beat_task(
+    cast, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVC_AUDIT_SEAL_AFTER_COMMIT = False
+    seal_all_pending()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(EventKind.LOGIN, cell=cast.cell_a, data={"n": 1})
+    assert waiting_in(cast.cell_a).count() == 1
