@@ -318,9 +318,14 @@ class Command(BaseCommand):
                 f"  {label}: median {median(timings):.1f} ms, p95 {p95(timings):.1f} ms, "
                 f"min {min(timings):.1f} ms over {len(timings)} requests"
             )
-            if medians[label] >= PAGE_TARGET_MS:  # where the time goes: the slowest queries
-                for seconds, sql in _slowest_queries(client, url):
-                    self.stdout.write(f"      query {seconds * 1000:7.1f} ms: {sql[:240]}")
+            if medians[label] >= PAGE_TARGET_MS:  # where the time goes: SQL or Python, which queries
+                total, queries, slowest = _queries_of(client, url)
+                self.stdout.write(
+                    f"    one request: {total:.0f} ms, of which {sum(s for s, _q in queries) * 1000:.0f} ms "
+                    f"in {len(queries)} queries; the slowest:"
+                )
+                for seconds, sql in slowest:
+                    self.stdout.write(f"      {seconds * 1000:7.1f} ms: {sql[:240]}")
         for label, value in medians.items():
             targets.check(f"{label} (median)", value, "<", PAGE_TARGET_MS, " ms")
 
@@ -355,13 +360,17 @@ class Command(BaseCommand):
         targets.check("CSV export RSS growth", growth, "<", EXPORT_RSS_GROWTH_MB, " MB")
 
 
-def _slowest_queries(client: Any, url: str, count: int = 3) -> list[tuple[float, str]]:
-    """The slowest queries of one request to `url`, in seconds."""
+def _queries_of(
+    client: Any, url: str, count: int = 3
+) -> tuple[float, list[tuple[float, str]], list[tuple[float, str]]]:
+    """One request to `url`: its time (ms), its queries and the `count` slowest (seconds, SQL)."""
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
         client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
     timed = [(float(query["time"]), query["sql"]) for query in captured.captured_queries]
-    return sorted(timed, reverse=True)[:count]
+    return elapsed, timed, sorted(timed, reverse=True)[:count]
 
 
 def _timed_gets(client: Any, url: str, requests: int) -> list[float]:

@@ -232,13 +232,13 @@ class Command(BaseCommand):
             return list(case_list(member=member)[:50])
 
         # What one would write by hand: the cell's cases the user holds the grant on, newest
-        # first, with the list's columns and the subject's pseudonym.
+        # first (ties by id, as the list pages), with the list's columns and the subject's pseudonym.
         sql = (
             "SELECT c.id, c.reference, c.status, c.involves_minor, c.review_on, c.last_discussed_on,"
             " c.opened_at, s.pseudonym FROM cases_case c JOIN cases_subject s ON s.id = c.subject_id"
             " WHERE c.cell_id = %s AND EXISTS (SELECT 1 FROM cases_caseuserobjectpermission g"
             " WHERE g.content_object_id = c.id AND g.user_id = %s AND g.permission_id = %s)"
-            " ORDER BY c.opened_at DESC LIMIT 50"
+            " ORDER BY c.opened_at DESC, c.id DESC LIMIT 50"
         )
 
         def raw() -> list[Any]:
@@ -248,7 +248,7 @@ class Command(BaseCommand):
 
         with CaptureQueriesContext(connection) as captured:
             rows = orm()
-        if len(rows) != len(raw()):
+        if [case.pk for case in rows] != [row[0] for row in raw()]:
             raise CommandError("The ORM and the hand-written SQL do not return the same rows.")
         timings = interleaved_medians({"orm": orm, "sql": raw}, max(repeat, 20) * 2)
         ratio = median(timings["orm"]) / max(median(timings["sql"]), 1e-6)
