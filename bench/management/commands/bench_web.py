@@ -115,6 +115,9 @@ class Command(BaseCommand):
                 for path in (home, detail):  # warm every worker up, and check the session works
                     for _ in range(options["workers"] * 2):
                         _check_page(base + path, cookie)
+                # gunicorn writes a request's access-log line just after the response has gone:
+                # wait for the warm-up's last lines, or one would count as served during wrk.
+                _wait_for_lines(access_log, f"200 {detail}", options["workers"] * 2)
                 entries_before = self._entries(world.case)
                 logged_before = _lines(access_log)
                 results = {}
@@ -359,6 +362,15 @@ class _NoRedirect:
 def _lines(access_log: Path) -> list[str]:
     """gunicorn's access log, one "<status> <path>" line per response (written as it goes)."""
     return access_log.read_text().splitlines() if access_log.exists() else []
+
+
+def _wait_for_lines(access_log: Path, line: str, count: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while _lines(access_log).count(line) < count:
+        if time.monotonic() > deadline:
+            raise CommandError(f"gunicorn's access log does not show the {count} warm-up requests.")
+        time.sleep(0.05)
+    time.sleep(0.2)  # and the cell home's, logged before the detail's
 
 
 def _statuses(lines: list[str]) -> dict[str, int]:
