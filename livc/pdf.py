@@ -1,6 +1,10 @@
 """Drawing PDFs with WeasyPrint, safely: a PDF never makes the server fetch anything but our
 own static files (no network, no arbitrary paths).
 
+WeasyPrint draws every PDF but the minutes: those are drawn by Typst, which lays out a
+100-item meeting in a fraction of the time (`meetings/minutes_pdf.py`,
+docs/adr/0009-minutes-pdf-with-typst.md), to the same standard and in the same font.
+
 Every PDF is tagged for accessibility (PDF/UA-1: a structure tree, the document's title from
 its `<title>` and its language from `<html lang>`), and is set in one font family, DejaVu
 Sans, page margins (headers, footers, page numbers) and code included."""

@@ -2,8 +2,8 @@
 
 A text anywhere in the joined text of all pages proves nothing about one page; a name in a
 page's body proves nothing about its margin. So the margin is read from the text's position:
-whatever a page prints above its body (the top 24 mm, `@page` in
-`templates/meetings/pdf/minutes.html`).
+whatever a page prints above its body (the top 24 mm, `set page(margin: ...)` in
+`meetings/pdf/minutes.typ`).
 """
 
 import io
