@@ -116,7 +116,7 @@ def referral_queue(
         return referrals.none()
     if status:
         referrals = referrals.filter(status=status)
-    return referrals.order_by("created_at")
+    return referrals.order_by("created_at", "id")  # oldest first; the id keeps pages stable
 
 
 def own_referral_list(*, member: Membership) -> QuerySet[Referral]:

@@ -1,6 +1,8 @@
 """Referral pages: any member but the DPO refers; coordinator, officer and mayor see the queue;
 the coordinator qualifies. A referrer sees the status of their own referrals, not the case."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
@@ -14,11 +16,12 @@ from cases.forms import IdentityForm, QualifyForm, ReferralForm
 from cases.models import ReferralStatus
 from cases.services import identity as identity_services
 from cases.services import referrals as referral_services
-from cases.views.cases import case_url
+from cases.views.cases import PAGE_SIZE, case_url
 from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.pagination import BoundedPaginator
 from livc.submissions.decorators import once_per_submission
 from participants.middleware import acknowledgement_first
 
@@ -52,12 +55,16 @@ def referral_list(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
     status = request.GET.get("status", ReferralStatus.SUBMITTED)
     status = status if status in ReferralStatus.values or status == "all" else ReferralStatus.SUBMITTED
-    queue = list(
-        selectors.referral_queue(member=request.membership, status=None if status == "all" else status)
+    # A page of the queue with a bounded count: "all" in a large cell must not read every referral.
+    referrals = selectors.referral_queue(
+        member=request.membership, status=None if status == "all" else status
     )
+    page = BoundedPaginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    queue = list(page.object_list)
     own = list(selectors.own_referral_list(member=request.membership))
     record_access(request, request.cell, cases=selectors.case_ids_of_referrals([*queue, *own]))
-    context = {"queue": queue, "own": own, "status": status, "statuses": ReferralStatus.choices,
+    context = {"queue": queue, "page": page, "filters": urlencode({"status": status}), "own": own,
+               "status": status, "statuses": ReferralStatus.choices,
                "is_queue_role": request.membership.role in selectors.REFERRAL_QUEUE_ROLES}  # fmt: skip
     return render(request, "cases/referral_list.html", context)
 

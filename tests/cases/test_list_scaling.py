@@ -178,3 +178,48 @@ def test_filters_keep_working_with_the_bounded_list(cast, as_user):
     assert references(client.get(LIST + "?status=closed")) == [cases[0].reference]
     assert references(client.get(LIST + "?minors=1")) == [cases[0].reference]
     assert len(references(client.get(LIST + "?status=open"))) == 3
+
+
+REFERRALS = reverse("cases:referrals", kwargs={"cell_slug": "alfa"})
+
+
+def add_referrals(cell, count, *, referred_by, start=0):
+    from cases.models import Referral
+
+    subjects = Subject.objects.bulk_create(
+        Subject(cell=cell, pseudonym=f"Verwezen {start + n:03d}") for n in range(count)
+    )
+    return Referral.objects.bulk_create(
+        Referral(
+            cell=cell,
+            subject=subject,
+            referred_by=referred_by,
+            referred_on=datetime.date(2026, 11, 1),
+            signals="Signalen.",
+        )
+        for subject in subjects
+    )
+
+
+def test_the_referral_queue_pages_with_a_bounded_count_and_queries_that_do_not_grow(
+    cast, as_user, monkeypatch
+):
+    """The coordinator's queue ("all" included) is read a page at a time, like the case list."""
+    acknowledge(cast)
+    client = as_user(cast.alice)
+    add_referrals(cast.cell_a, 3, referred_by=cast.bob)
+    few = queries_of(client, REFERRALS + "?status=all")
+    add_referrals(cast.cell_a, 117, referred_by=cast.bob, start=3)
+    assert queries_of(client, REFERRALS + "?status=all") == few
+    with override_settings(LIVC_LIST_COUNT_BOUND=100):
+        first = client.get(REFERRALS + "?status=all").content.decode()
+        assert "More than 100 referrals" in first and "Page 1" in first
+        assert first.count("Verwezen ") == 50
+        third = client.get(REFERRALS + "?status=all&page=3").content.decode()
+        assert third.count("Verwezen ") == 20  # 120 in all: the last page holds the rest
+        assert "status=all&amp;page=2" in third  # the filter is kept in the links
+    shown = set()
+    for number in (1, 2, 3):
+        page = client.get(REFERRALS + f"?status=all&page={number}").content.decode()
+        shown |= set(re.findall(r"Verwezen \d{3}", page))
+    assert len(shown) == 120  # no referral repeated or skipped between pages
