@@ -8,7 +8,6 @@ Registered when imported (`DpoConfig.ready`); see `livc/cells/waiting.py`.
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -72,11 +71,7 @@ def breaches_due(request: CellRequest) -> list[WaitingItem]:
 def unusual_access(request: CellRequest) -> list[WaitingItem]:
     if request.membership.role != Role.DPO:
         return []
-    now = timezone.now()
-    signals = selectors.unusual_access_list(
-        cell=request.cell, user=request.user, since=now - SIGNAL_PERIOD, until=now
-    )
-    count = len(signals)
+    count = selectors.unusual_access_count(cell=request.cell, user=request.user)
     text = ngettext(
         "%(count)d unusual-access signal in the last 30 days.",
         "%(count)d unusual-access signals in the last 30 days.",

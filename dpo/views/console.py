@@ -5,7 +5,6 @@ answers 404 to any other role (and CellMiddleware already answers 404 to other c
 No page shows case content: entries appear by object type and id.
 """
 
-import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -42,6 +40,7 @@ from livc.audit.access import record_access, shows_personal_data
 from livc.audit.models import AccessKind, LogEntry
 from livc.forms import add_service_errors
 from livc.http import CellRequest
+from livc.pagination import BoundedPaginator
 from livc.pdf import render_pdf
 from livc.submissions.decorators import once_per_submission
 from meetings.models import Meeting
@@ -63,7 +62,9 @@ def _filtered(request: CellRequest) -> tuple[LogFilterForm, Any]:
 
 
 def _page(request: CellRequest, entries: Any) -> Any:
-    return Paginator(selectors.log_page_rows(entries), PAGE_SIZE).get_page(request.GET.get("page"))
+    """A page of entries, counted up to `LIVC_LIST_COUNT_BOUND` (a cell's log holds millions)."""
+    rows = selectors.log_page_rows(entries)
+    return BoundedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request: CellRequest, **overrides: Any) -> str:
@@ -81,16 +82,13 @@ def home(request: CellRequest) -> HttpResponse:
     """
     _dpo(request)
     overview = chain.chain_overview(request.cell.pk)
-    since = timezone.now() - datetime.timedelta(days=30)
-    signals = selectors.unusual_access_list(
-        cell=request.cell, user=request.user, since=since, until=timezone.now()
-    )
+    signal_count = selectors.unusual_access_count(cell=request.cell, user=request.user)
     record_access(request, request.cell)
     context = {
         "chain": overview,
         "broken": [(run, chain.REASONS.get(run.reason, run.reason)) for run in overview.broken_runs],
         "verify_now_limit": VERIFY_NOW_LIMIT,
-        "signal_count": len(signals),
+        "signal_count": signal_count,
         "overdue": len(selectors.breaches_overdue(cell=request.cell)),
     }
     return render(request, "dpo/home.html", context)
