@@ -40,11 +40,12 @@ def case_list(request: CellRequest) -> HttpResponse:
     cases = selectors.case_list(member=request.membership, status=status, minors=minors, overdue=overdue)
     # A bounded count and a page read off the index: the cost follows the page, not the cell's size.
     page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    record_access(request, request.cell, cases=page.object_list)
+    rows = selectors.case_rows(page.object_list)
+    record_access(request, request.cell, cases=rows)
     filters = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     context = {
         "page": page,
-        "cases": page.object_list,
+        "cases": rows,
         "status": status,
         "minors": minors,
         "overdue": overdue,

@@ -35,7 +35,7 @@ from django.urls import reverse
 from bench.seeding import add_scratch_argument, logged_in_client, require_scratch_database
 from bench.targets import Targets, add_smoke_argument, interleaved_medians, median, p95
 from cases.models import Case, CaseUserObjectPermission, Seat, Subject
-from cases.selectors import case_list, case_visible_list
+from cases.selectors import CaseRow, case_list, case_rows, case_visible_list
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Municipality, Role
 from participants.models import ConfidentialityAcknowledgement, Organisation, Participant
@@ -228,8 +228,8 @@ class Command(BaseCommand):
         member = entry.participant
         permission_id = Permission.objects.get(codename="view_case", content_type__app_label="cases").pk
 
-        def orm() -> list[Case]:
-            return list(case_list(member=member)[:50])
+        def orm() -> list[CaseRow]:
+            return case_rows(case_list(member=member)[:50])
 
         # What one would write by hand: the cell's cases the user holds the grant on, newest
         # first (ties by id, as the list pages), with the list's columns and the subject's pseudonym.
