@@ -121,8 +121,13 @@ class Command(BaseCommand):
             cell, users, objects = self._people(slug)
             self._seed_entries(cell, users, objects, entries)
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # what autovacuum would do after a while
-                cursor.execute(f"ANALYZE {LogEntry._meta.db_table}")
+            # What autovacuum does to a year of entries long before anyone exports them: statistics,
+            # and the visibility map and hint bits that a first read of freshly copied rows would
+            # otherwise have to write (the export right after seeding ran ~15 % slower without).
+            # VACUUM cannot run inside a transaction (a test's): there, ANALYZE alone.
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+            with connection.cursor() as cursor:
+                cursor.execute(f"{command} {LogEntry._meta.db_table}")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {entries:,} entries in one cell in {elapsed:.1f} s ({entries / elapsed:,.0f} entries/s)."
