@@ -24,7 +24,7 @@ from typing import Any
 import pgtrigger
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,11 +59,13 @@ class CellLogEntryManager(LogEntryManager):
             kwargs.setdefault("additional_data", {"view": access.view_name, **access.details})
         if "cell" not in kwargs:  # not `setdefault`: it would read `instance.cell` (a query) for nothing
             kwargs["cell"] = cell_of(instance)
-        entry = super().log_create(instance, force_log=force_log, **kwargs)
-        if entry is not None and access is not None and access.cases:
-            AccessedCase.objects.bulk_create(
-                AccessedCase(entry=entry, cell_id=entry.cell_id, case_pk=pk) for pk in access.cases
-            )
+        # The entry and its cases in one commit, not two (no savepoint when a transaction is open).
+        with transaction.atomic(savepoint=False):
+            entry = super().log_create(instance, force_log=force_log, **kwargs)
+            if entry is not None and access is not None and access.cases:
+                AccessedCase.objects.bulk_create(
+                    AccessedCase(entry=entry, cell_id=entry.cell_id, case_pk=pk) for pk in access.cases
+                )
         return entry
 
 

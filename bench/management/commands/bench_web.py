@@ -211,6 +211,10 @@ class Command(BaseCommand):
             ),
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # As in production: sealing audit entries is the beat task's (ADR 8), so no request
+            # touches its cell's chain head. (Without a broker the embedded default seals after
+            # each commit, which would serialise the readers this benchmark measures.)
+            "LIVC_AUDIT_SEAL_AFTER_COMMIT": "false",
         }
         command = [
             str(gunicorn),
