@@ -204,6 +204,8 @@ def seal_all_pending(*, using: str = DEFAULT_DB_ALIAS, wait: bool = False) -> in
 
 
 def _link_hash(chain_key: int, seq: int, prev_hash: str, row: tuple[Any, ...], labels: dict[int, str]) -> str:
+    """The link hash of one row (the columns of `_LINK_FIELDS`) at position `seq`: the sealer's and
+    the verifier's one way to compute it; `labels` caches the object types' labels across rows."""
     (_id, timestamp, action, access_kind, event, content_type_id, object_pk, actor_id, actor_email,
      remote_addr, remote_port, cid, digest) = row  # fmt: skip
     label = labels.get(content_type_id)
@@ -388,26 +390,9 @@ def _check_rows(
         elif prev != prev_hash:
             reason = "link"
         else:
-            label = labels.get(content_type_id)
-            if label is None:
-                label = labels[content_type_id] = content_type_key(content_type_id)
-            recomputed = link_hash(
-                chain_key=chain_key,
-                seq=chain_seq,
-                prev_hash=prev,
-                timestamp=timestamp,
-                action=action,
-                access_kind=access_kind,
-                event=event,
-                content_type=label,
-                object_pk=object_pk,
-                actor_id=actor_id,
-                actor_email=actor_email,
-                remote_addr=remote_addr,
-                remote_port=remote_port,
-                cid=cid,
-                content_digest=digest,
-            )
+            link = (entry_id, timestamp, action, access_kind, event, content_type_id, object_pk,
+                    actor_id, actor_email, remote_addr, remote_port, cid, digest)  # fmt: skip
+            recomputed = _link_hash(chain_key, chain_seq, prev, link, labels)
             if recomputed != entry_hash:
                 reason = "hash"
             elif scrubbed_at is None:
