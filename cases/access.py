@@ -11,13 +11,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cases.models import Case, Referral
-from cases.selectors import case_visible_list, referral_visible
+from cases.selectors import case_visible_list, referral_visible, with_identity_pending
 from livc.cells.models import Role
 from livc.http import CellRequest
 
 
-def get_case_for_user(request: CellRequest, pk: object) -> Case:
-    return get_object_or_404(case_visible_list(member=request.membership).select_related("subject"), pk=pk)
+def get_case_for_user(request: CellRequest, pk: object, *, identity_pending: bool = False) -> Case:
+    """The case if the member may see it, with its person; with `identity_pending` (the case page)
+    also whether a request to record the person's identity awaits approval, in the same query."""
+    cases = case_visible_list(member=request.membership).select_related("subject")
+    if identity_pending:
+        cases = with_identity_pending(cases)
+    return get_object_or_404(cases, pk=pk)
 
 
 def get_referral_for_user(request: CellRequest, pk: object) -> Referral:

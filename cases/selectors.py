@@ -63,6 +63,15 @@ def case_visible_list(*, member: Membership) -> QuerySet[Case]:
     return cases.none()
 
 
+def with_identity_pending(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with `identity_pending`: a request to record its person's identity awaits
+    approval (asked in the case's own query)."""
+    pending = IdentityRequest.objects.filter(
+        subject=OuterRef("subject"), status=IdentityRequest.Status.PENDING
+    )
+    return cases.annotate(identity_pending=Exists(pending))
+
+
 def case_ids_of_referrals(referrals: Iterable[Referral]) -> list[Any]:
     """The ids of the cases the referrals became (one query): a page showing a referral shows
     its case's person."""
@@ -122,7 +131,19 @@ def item_list(*, case: Case, member: Membership) -> QuerySet[InformationItem]:
     """Items in use at the table, plus the member's own items kept without consent."""
     items = InformationItem.objects.filter(case=case, withdrawn_at__isnull=True)
     own = Q(owner__membership=member)
-    return items.filter(Q(consent=True) | own).select_related("owner__membership__user", "organisation")
+    # The item and the names the page shows of its owner: not every column of the owner's
+    # account (its password hash has no business in a case page's memory).
+    return (
+        items.filter(Q(consent=True) | own)
+        .select_related("owner__membership__user", "organisation")
+        .only(*_ITEM_COLUMNS, "owner__membership__user__name", "organisation__name")
+    )
+
+
+_ITEM_COLUMNS = (
+    "cell", "case", "shared_on", "category", "text", "justification", "consent", "created_at", "withdrawn_at",
+    "owner__membership",
+)  # fmt: skip
 
 
 def seat_list(*, case: Case) -> QuerySet[Seat]:
@@ -131,8 +152,28 @@ def seat_list(*, case: Case) -> QuerySet[Seat]:
     )
 
 
+def seat_names(*, case: Case) -> list[tuple[str, str]]:
+    """Who sits at the case's table, as the case page names them: (name, organisation)."""
+    return list(
+        Seat.objects.filter(case=case)
+        .order_by("participant__membership__user__name", "pk")
+        .values_list("participant__membership__user__name", "participant__organisation__name")
+    )
+
+
 def informing_list(*, case: Case) -> QuerySet[InformingEntry]:
     return InformingEntry.objects.filter(case=case).select_related("informed_by", "recorded_by")
+
+
+def informing_state(*, case: Case) -> InformingEntry | None:
+    """The register's latest entry, as far as the case page says where informing stands (the
+    outcome and its dates, who informed): not what was said, nor why it was deferred."""
+    return (
+        InformingEntry.objects.filter(case=case)
+        .select_related("informed_by")
+        .only("kind", "decided_on", "informed_on", "review_on", "informed_by__name")
+        .first()
+    )
 
 
 def referral_queue(

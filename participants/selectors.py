@@ -1,7 +1,9 @@
 """Reads scoped to a cell (the views have already checked the member's role)."""
 
+import logging
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from livc.accounts.models import User
@@ -20,6 +22,8 @@ from participants.models import (
 
 if TYPE_CHECKING:
     from livc.http import CellRequest
+
+logger = logging.getLogger(__name__)
 
 
 def organisation_list(*, cell: Cell) -> QuerySet[Organisation]:
@@ -67,24 +71,56 @@ def rules_list(*, cell: Cell) -> QuerySet[RulesOfProcedure]:
 
 def has_acknowledged(*, cell: Cell, user: User) -> bool:
     """Acknowledged the current statement under the rules of procedure now in force."""
-    return _acknowledged(cell=cell, user=user, rules=rules_in_force(cell=cell))
+    rules = rules_in_force(cell=cell)
+    return _acknowledged(cell_id=cell.pk, user_id=user.pk, rules_id=rules.pk if rules else None)
 
 
-def _acknowledged(*, cell: Cell, user: User, rules: RulesOfProcedure | None) -> bool:
+def _acknowledged(*, cell_id: int, user_id: int, rules_id: int | None) -> bool:
     return ConfidentialityAcknowledgement.objects.filter(
-        cell=cell, user=user, statement_version=CONFIDENTIALITY_STATEMENT_VERSION, rules=rules
+        cell_id=cell_id,
+        user_id=user_id,
+        statement_version=CONFIDENTIALITY_STATEMENT_VERSION,
+        rules_id=rules_id,
     ).exists()
 
 
+# An acknowledgement, once given, holds for as long as its rules stay in force (rows are never
+# changed), so a "yes" may be remembered: under a key that names the rules and the statement, so
+# that new rules or a new statement ask again. A "no" is never remembered.
+ACKNOWLEDGED_SECONDS = 60 * 60
+
+
+def _acknowledged_key(cell_id: int, user_id: int, rules_id: int | None) -> str:
+    return f"livc:acknowledged:{cell_id}:{user_id}:{rules_id or '-'}:{CONFIDENTIALITY_STATEMENT_VERSION}"
+
+
 @once_per_request
-def request_rules_in_force(request: "CellRequest") -> RulesOfProcedure | None:
-    """`rules_in_force` for the request's cell, read once per request (the secrecy gate and the
-    notices both need it). Approving a version redirects, so it cannot change mid-request."""
-    return rules_in_force(cell=request.cell)
+def request_rules_in_force(request: "CellRequest") -> int | None:
+    """The id of the request's cell's rules in force, if any, read once per request (the secrecy
+    gate and the notices both need it). Approving a version redirects, so it cannot change
+    mid-request. Read on every request, never kept: new rules must ask everyone again at once."""
+    return (
+        RulesOfProcedure.objects.filter(cell_id=request.cell.pk, status=RulesStatus.IN_FORCE)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 @once_per_request
 def request_has_acknowledged(request: "CellRequest") -> bool:
     """`has_acknowledged` for the requesting member, asked once per request (the page and its
     notices both need it). Acknowledging redirects, so the answer cannot change mid-request."""
-    return _acknowledged(cell=request.cell, user=request.user, rules=request_rules_in_force(request))
+    cell_id, user_id, rules_id = request.cell.pk, request.user.pk, request_rules_in_force(request)
+    key = _acknowledged_key(cell_id, user_id, rules_id)
+    try:
+        if cache.get(key):
+            return True
+    except Exception:  # no cache (Redis down): the database answers
+        logger.warning("The cache does not answer: the acknowledgement is read from the database")
+    if not _acknowledged(cell_id=cell_id, user_id=user_id, rules_id=rules_id):
+        return False
+    try:
+        cache.set(key, True, timeout=ACKNOWLEDGED_SECONDS)
+    except Exception:
+        logger.warning("The cache does not answer: the acknowledgement is not remembered")
+    return True

@@ -3,13 +3,15 @@ the coordinator (registered in `RetentionConfig.ready`).
 
 Both are on every page, so neither reads much: the notice's figures (how many cases and
 referrals the purge removes within the warning period) are kept in the cache per cell and day
-(`livc/cells/notices.py::figures_for_day`), and so is the warning period the panel needs.
+(`livc/cells/notices.py::figures_for_day`), and so are the warning period and a case's valid
+retention decisions (their dates only) that the panel needs.
 Whatever moves a retention clock calls `figures_changed` so that the next page counts afresh:
 a meeting's minutes finalised (a new last discussion), a decision to extend retention, a
 referral not retained or redirected, the cell's retention settings, a purge.
 """
 
 import datetime
+from dataclasses import astuple
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +26,11 @@ from livc.cells.models import Cell, Role
 from livc.cells.notices import Notice, figures_for_day
 from livc.http import CellRequest, once_per_request
 from retention import selectors
+from retention.policy import Extension
 
 UPCOMING = "retention.upcoming"
 WARNING_DAYS = "retention.warning_days"
+EXTENSIONS = "retention.extensions"
 
 
 def warning_days(cell_id: int) -> int:
@@ -43,9 +47,22 @@ def upcoming_figures(cell: Cell) -> selectors.UpcomingFigures:
     return selectors.UpcomingFigures(*figures)
 
 
+def case_extensions(case: Case) -> list[Extension]:
+    """The case's valid retention decisions (`selectors.extensions_by_case`), from the cache while
+    no clock of the cell moves: dates only."""
+    rows = figures_for_day(
+        case.cell_id,
+        f"{EXTENSIONS}.{case.pk}",
+        lambda: tuple(astuple(e) for e in selectors.extensions_by_case([case.pk]).get(case.pk, [])),
+    )
+    return [Extension(*row) for row in rows]
+
+
 def retention_panel(case: Case) -> CasePanel:
     """The date the case's data is kept until, and why; a warning once it is near."""
-    retention = selectors.case_retention_get(case=case)
+    retention = selectors.retention_of_case(
+        opened_at=case.opened_at, last_discussed_on=case.last_discussed_on, extensions=case_extensions(case)
+    )
     soon = retention.keep_until < timezone.localdate() + datetime.timedelta(days=warning_days(case.cell_id))
     line = _("Personal data kept until %(date)s (%(basis)s).") % {
         "date": date_format(retention.keep_until),

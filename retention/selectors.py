@@ -95,14 +95,6 @@ def retention_of_case(
     )
 
 
-def case_retention_get(*, case: Case) -> Retention:
-    """The date and basis shown on the case page."""
-    extensions = extensions_by_case([case.pk]).get(case.pk, [])
-    return retention_of_case(
-        opened_at=case.opened_at, last_discussed_on=case.last_discussed_on, extensions=extensions
-    )
-
-
 def referral_retention_get(*, referral: Referral, keep_days: int) -> Retention | None:
     qualified = referral.qualified_at or referral.created_at
     return referral_retention(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cases import selectors, workflow
 from cases.access import get_case_for_user, require_case_manager, require_no_dpo
 from cases.forms import CloseForm, ReviewForm, StatusForm
-from cases.models import Case, CaseStatus, IdentityRequest
+from cases.models import Case, CaseStatus
 from cases.services import cases as case_services
 from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
@@ -57,7 +57,7 @@ def case_list(request: CellRequest) -> HttpResponse:
 
 @shows_case_content
 def case_detail(request: CellRequest, pk: str) -> HttpResponse:
-    case = get_case_for_user(request, pk)
+    case = get_case_for_user(request, pk, identity_pending=True)
     manager = request.membership.role == Role.COORDINATOR
     context = {
         "case": case,
@@ -65,12 +65,10 @@ def case_detail(request: CellRequest, pk: str) -> HttpResponse:
         "referral": case.referral,
         "items": list(selectors.item_list(case=case, member=request.membership)),
         "relations": list(case.relations.all()),
-        "seats": list(selectors.seat_list(case=case)),
-        "informing": selectors.informing_list(case=case).first(),
+        "seats": selectors.seat_names(case=case),
+        "informing": selectors.informing_state(case=case),
         "duplicates": selectors.duplicate_list(subject=case.subject) if manager else [],
-        "pending_identity": case.subject.identity_requests.filter(
-            status=IdentityRequest.Status.PENDING
-        ).exists(),
+        "pending_identity": case.identity_pending,  # type: ignore[attr-defined]  # with_identity_pending
         "manager": manager,
         "status_form": StatusForm(case=case) if workflow.allowed_next(case.status) else None,
         "review_form": ReviewForm(initial={"review_on": case.review_on}),

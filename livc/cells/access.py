@@ -8,20 +8,27 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from livc.accounts.models import User
 from livc.cells.models import Membership
+from livc.cells.selectors import membership_list_for_user
+from livc.http import once_per_request
 
 if TYPE_CHECKING:
-    from livc.http import CellRequest
+    from livc.http import AuthenticatedRequest, CellRequest
 
 
-def get_membership_for_user(user: User, cell_slug: str) -> Membership:
-    membership = (
-        Membership.objects.effective()
-        .filter(user=user, cell__slug=cell_slug)
-        .select_related("cell", "user")
-        .first()
-    )
+@once_per_request
+def request_memberships(request: "AuthenticatedRequest") -> list[Membership]:
+    """The requesting user's effective memberships with their cells, read once per request: the
+    cell middleware picks the current one from them and the header's cell switcher lists them."""
+    user = request.user
+    memberships = list(membership_list_for_user(user=user))
+    for membership in memberships:
+        membership.user = user  # the same person: no second read of the account
+    return memberships
+
+
+def get_membership_for_user(request: "AuthenticatedRequest", cell_slug: str) -> Membership:
+    membership = next((m for m in request_memberships(request) if m.cell.slug == cell_slug), None)
     if membership is None:
         raise Http404("No such cell.")
     return membership

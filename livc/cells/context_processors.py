@@ -4,28 +4,28 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from livc.accounts.models import User
+from livc.cells.access import request_memberships
 from livc.cells.models import Membership
 from livc.cells.navigation import items_for
 from livc.cells.notices import notices_for
-from livc.cells.selectors import membership_list_for_user
 from livc.cells.waiting import count_of
-from livc.http import once_per_request
+from livc.http import AuthenticatedRequest, once_per_request
 
 
 class CellSwitcher:
     """The header's switch between the cells a person is a member of; shown only for several.
 
-    Read only when the header is drawn (one query), from the person's own effective memberships.
+    Read only when the header is drawn, from the person's own effective memberships: the ones the
+    cell middleware read already on a cell page, one query elsewhere.
     """
 
-    def __init__(self, user: User, current: Membership | None) -> None:
-        self.user = user
+    def __init__(self, request: AuthenticatedRequest, current: Membership | None) -> None:
+        self.request = request
         self.current_cell_id = current.cell_id if current is not None else None
 
     @cached_property
     def memberships(self) -> list[Membership]:
-        return list(membership_list_for_user(user=self.user))
+        return request_memberships(self.request)
 
     @property
     def show(self) -> bool:
@@ -55,7 +55,8 @@ def cell(request: HttpRequest) -> dict[str, Any]:
     Worked out once per request, however many templates the view renders with it."""
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
-    switcher = {"cell_switcher": CellSwitcher(user, membership)} if user and user.is_authenticated else {}
+    authenticated = user is not None and user.is_authenticated
+    switcher = {"cell_switcher": CellSwitcher(request, membership)} if authenticated else {}  # type: ignore[arg-type]
     if membership is None:
         return switcher
     current = request.resolver_match.view_name if request.resolver_match else ""

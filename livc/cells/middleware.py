@@ -31,7 +31,7 @@ class CellMiddleware:
         cell_slug = view_kwargs.pop("cell_slug", None)
         if cell_slug is None:
             return None
-        membership = get_membership_for_user(request.user, cell_slug)  # type: ignore[arg-type]
+        membership = get_membership_for_user(request, cell_slug)  # type: ignore[arg-type]
         request.membership = membership  # type: ignore[attr-defined]
         request.cell = membership.cell  # type: ignore[attr-defined]
         return None

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from livc.cells.models import Membership, Role
+from livc.cells.notices import figures_changed
 from meetings.models import ACTION_NEEDS_REASON, Action, ActionStatus, AgendaItem
 from participants.models import Participant
 
@@ -37,6 +38,7 @@ def action_create(
         errors["due_on"] = _("The due date cannot lie in the past.")
     if errors:
         raise ValidationError(errors)
+    figures_changed(member.cell_id)  # the overdue-actions notice counts afresh
     return Action.objects.create(
         cell=member.cell,
         case=case,
@@ -61,4 +63,5 @@ def action_close(*, member: Membership, action: Action, status: str, reason: str
         raise ValidationError({"reason": _("Say why the action was not possible or not undertaken.")})
     action.status, action.reason, action.closed_at = status, reason.strip(), timezone.now()
     action.save()
+    figures_changed(member.cell_id)  # the overdue-actions notice counts afresh
     return action
