@@ -43,6 +43,22 @@ def test_overdue_actions_show_on_the_coordinators_and_the_owners_dashboard(
     assert "overdue" not in as_user(cast.mayor).get(home).content.decode()
 
 
+def test_the_overdue_notice_counts_again_at_once_when_an_action_is_closed(
+    cast, as_user, members, case_a, seats
+):
+    """The notice's count comes from the cell's figures cache; closing an action renews it."""
+    done, still = make(members, case_a, seats["participant"]), make(members, case_a, seats["participant"])
+    Action.objects.filter(pk__in=[done.pk, still.pk]).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    page, bob = reverse("cases:list", kwargs={"cell_slug": "alfa"}), as_user(cast.bob)  # the notice only
+    assert "2 follow-up actions are overdue" in bob.get(page).content.decode()
+    assert "2 follow-up actions are overdue" in bob.get(page).content.decode()  # from the cache
+    action_services.action_close(member=members["participant"], action=done, status="done")
+    content = bob.get(page).content.decode()
+    assert "1 follow-up action is overdue" in content and "2 follow-up actions" not in content
+
+
 def test_a_due_date_in_the_past_is_refused(members, case_a, seats):
     with pytest.raises(ValidationError):
         make(members, case_a, seats["participant"], due_in=-1)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from participants import selectors
@@ -65,6 +66,23 @@ def test_members_acknowledge_the_secrecy_and_again_after_new_rules(cast, as_user
     assert "not yet acknowledged" not in client.get(home).content.decode()
     draft_and_approve(as_user, cast, "Nieuwe regels.")
     assert not selectors.has_acknowledged(cell=cast.cell_a, user=cast.bob)
+
+
+def test_a_remembered_acknowledgement_does_not_outlive_the_rules_it_was_given_under(cast, as_user):
+    """A "yes" is kept in the cache (a "no" never is); new rules in force ask again at once."""
+    client = as_user(cast.bob)
+    home = reverse("cells:home", kwargs={"cell_slug": "alfa"})
+    first = draft_and_approve(as_user, cast, "Eerste regels.")
+    key = selectors._acknowledged_key(cast.cell_a.pk, cast.bob.pk, first.pk)
+    assert "not yet acknowledged" in client.get(home).content.decode()
+    assert cache.get(key) is None
+    client.post(url("acknowledge"), {"acknowledge": "on"})
+    assert "not yet acknowledged" not in client.get(home).content.decode()
+    assert cache.get(key) is True
+    draft_and_approve(as_user, cast, "Nieuwe regels.")
+    assert "not yet acknowledged" in client.get(home).content.decode()
+    case_page = client.get(reverse("cases:list", kwargs={"cell_slug": "alfa"}))
+    assert case_page.status_code == 302 and "acknowledge" in case_page["Location"]
 
 
 def test_the_acknowledgement_redirect_goes_nowhere_outside_the_site(cast, as_user):

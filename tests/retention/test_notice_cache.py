@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from cases.services.referrals import QualificationData, ReferralData, referral_qualify, referral_submit
 from livc.cells import notices
@@ -171,3 +172,19 @@ def test_without_a_cache_the_notice_is_computed(clock, scenario, cast, as_user, 
     assert TWO_CASES in home_of(as_user, cast.alice)
     services.settings_update(cell=cast.cell_a, not_retained_days=30, warning_days=5)  # logs, does not fail
     assert "will be purged" not in home_of(as_user, cast.alice)
+
+
+def test_the_case_pages_retention_panel_shows_a_decision_to_extend_at_once(
+    clock, scenario, members, seats, cast, as_user
+):
+    """The panel's decisions come from the same cache (dates only) and follow the same clock."""
+    clock.move_to(at(WARNED), tick=False)
+    case = scenario["other_case"]
+    url = reverse("cases:detail", kwargs={"cell_slug": "alfa", "pk": case.pk})
+    until = WARNED + datetime.timedelta(days=400)
+    assert date_format(until) not in as_user(cast.alice).get(url).content.decode()
+    assert any(
+        key.startswith(f"livc:cell-figures:retention.extensions.{case.pk}:") for key in cached_figures()
+    )
+    discuss(clock, members, seats, case, WARNED, extend_until=until)
+    assert f"Personal data kept until {date_format(until)}" in as_user(cast.alice).get(url).content.decode()
