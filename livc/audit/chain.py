@@ -277,30 +277,14 @@ class ChainStatus:
         return self.chain_key or None
 
 
-_VERIFY_FIELDS = (
-    "id",
-    "chain_seq",
-    "prev_hash",
-    "entry_hash",
-    "content_digest",
-    "timestamp",
-    "action",
-    "access_kind",
-    "event",
-    "content_type_id",
-    "object_pk",
-    "actor_id",
-    "actor_email",
-    "remote_addr",
-    "remote_port",
-    "cid",
-    "scrubbed_at",
-    "object_repr",
-    "changes_text",
-    "changes",
-    "serialized_data",
-    "additional_data",
-)
+# What the verifier reads of each entry: its place in the chain, the link's own columns (the
+# sealer's `_LINK_FIELDS`, in the same order, so that one slice is the link), then the content.
+_PLACE_FIELDS = ("chain_seq", "prev_hash", "entry_hash")
+_CONTENT_FIELDS = (
+    "scrubbed_at", "object_repr", "changes_text", "changes", "serialized_data", "additional_data",
+)  # fmt: skip
+_VERIFY_FIELDS = (*_PLACE_FIELDS, *_LINK_FIELDS, *_CONTENT_FIELDS)
+_LINK = slice(len(_PLACE_FIELDS), len(_PLACE_FIELDS) + len(_LINK_FIELDS))
 
 
 # The entry's time as `hashing.link_hash` writes it (`datetime.isoformat` in UTC to the microsecond),
@@ -381,17 +365,17 @@ def _check_rows(
     checked = scrubbed = 0
     seq = after_seq
     status = ChainStatus(chain_key, 0, 0)
-    for (entry_id, chain_seq, prev, entry_hash, digest, timestamp, action, access_kind, event,
-         content_type_id, object_pk, actor_id, actor_email, remote_addr, remote_port, cid, scrubbed_at,
-         object_repr, changes_text, changes, serialized_data, additional_data) in rows:  # fmt: skip
+    for row in rows:
+        chain_seq, prev, entry_hash = row[: _LINK.start]
+        link = row[_LINK]
+        entry_id, digest = link[0], link[-1]
+        scrubbed_at, object_repr, changes_text, changes, serialized_data, additional_data = row[_LINK.stop :]
         reason = ""
         if chain_seq != seq + 1:
             reason = "gap"
         elif prev != prev_hash:
             reason = "link"
         else:
-            link = (entry_id, timestamp, action, access_kind, event, content_type_id, object_pk,
-                    actor_id, actor_email, remote_addr, remote_port, cid, digest)  # fmt: skip
             recomputed = _link_hash(chain_key, chain_seq, prev, link, labels)
             if recomputed != entry_hash:
                 reason = "hash"
