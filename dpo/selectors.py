@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
@@ -24,6 +23,7 @@ from dpo import lookups
 from dpo.models import AuditSettings, Breach, BreachStatus
 from livc.accounts.models import User
 from livc.audit.models import AccessKind, LogAction, LogEntry
+from livc.caching import remembered
 from livc.cells.models import Cell, Membership, Role
 from meetings.models import Meeting, MinutesDocument
 
@@ -525,12 +525,12 @@ def unusual_access_count(*, cell: Cell, user: User) -> int:
     rules = audit_settings_get(cell=cell)
     version = ":".join(str(getattr(rules, name)) for name in AuditSettings.THRESHOLD_FIELDS)
     key = f"dpo:signal-count:{cell.pk}:{version}"
-    count = cache.get(key)
-    if count is None:
+
+    def count() -> int:
         now = timezone.now()
-        count = len(unusual_access_list(cell=cell, user=user, since=now - SIGNAL_PERIOD, until=now))
-        cache.set(key, count, SIGNAL_COUNT_CACHE_SECONDS)
-    return int(count)
+        return len(unusual_access_list(cell=cell, user=user, since=now - SIGNAL_PERIOD, until=now))
+
+    return int(remembered(key, count, timeout=SIGNAL_COUNT_CACHE_SECONDS))
 
 
 class _LoggedRow(Protocol):

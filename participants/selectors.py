@@ -1,12 +1,11 @@
 """Reads scoped to a cell (the views have already checked the member's role)."""
 
-import logging
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from livc.accounts.models import User
+from livc.caching import remembered
 from livc.cells.models import Cell
 from livc.http import once_per_request
 from participants.models import (
@@ -22,8 +21,6 @@ from participants.models import (
 
 if TYPE_CHECKING:
     from livc.http import CellRequest
-
-logger = logging.getLogger(__name__)
 
 
 def organisation_list(*, cell: Cell) -> QuerySet[Organisation]:
@@ -111,16 +108,9 @@ def request_has_acknowledged(request: "CellRequest") -> bool:
     """`has_acknowledged` for the requesting member, asked once per request (the page and its
     notices both need it). Acknowledging redirects, so the answer cannot change mid-request."""
     cell_id, user_id, rules_id = request.cell.pk, request.user.pk, request_rules_in_force(request)
-    key = _acknowledged_key(cell_id, user_id, rules_id)
-    try:
-        if cache.get(key):
-            return True
-    except Exception:  # no cache (Redis down): the database answers
-        logger.warning("The cache does not answer: the acknowledgement is read from the database")
-    if not _acknowledged(cell_id=cell_id, user_id=user_id, rules_id=rules_id):
-        return False
-    try:
-        cache.set(key, True, timeout=ACKNOWLEDGED_SECONDS)
-    except Exception:
-        logger.warning("The cache does not answer: the acknowledgement is not remembered")
-    return True
+    return remembered(
+        _acknowledged_key(cell_id, user_id, rules_id),
+        lambda: _acknowledged(cell_id=cell_id, user_id=user_id, rules_id=rules_id),
+        timeout=ACKNOWLEDGED_SECONDS,
+        keep=bool,
+    )

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from livc.caching import remembered
 from livc.http import CellRequest, once_per_request
 
 logger = logging.getLogger(__name__)
@@ -75,19 +76,11 @@ def figures_for_day(cell_id: int, name: str, compute: Callable[[], Figures]) -> 
     """
     try:
         version = cache.get_or_set(_version_key(cell_id), _new_version, timeout=None)
-        key = f"livc:cell-figures:{name}:{cell_id}:{version}:{timezone.localdate().isoformat()}"
-        found = cache.get(key)
     except Exception:
         logger.warning("The cache does not answer: computing the figures %s", name, exc_info=True)
         return compute()
-    if found is not None:
-        return found
-    figures = compute()
-    try:
-        cache.set(key, figures, timeout=FIGURES_SECONDS)
-    except Exception:
-        logger.warning("The cache does not answer: figures %s not kept", name, exc_info=True)
-    return figures
+    key = f"livc:cell-figures:{name}:{cell_id}:{version}:{timezone.localdate().isoformat()}"
+    return remembered(key, compute, timeout=FIGURES_SECONDS)
 
 
 def figures_changed(cell_ids: int | Iterable[int]) -> None:
