@@ -1,5 +1,6 @@
 """What the benchmarks share: the scratch-database guard, a logged-in client, the process's
-memory, and writing audit entries in bulk as the application would have written them.
+memory, cases in bulk, and writing audit entries in bulk as the application would have written
+them. The scale tests seed with the same helpers.
 
 The benchmarks seed hundreds of thousands of rows, some of them audit entries that the
 append-only trigger never lets go again, so each refuses a database whose name does not say
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from cases.models import Case, Subject
 from livc.accounts.models import User
 from livc.audit import hashing
 from livc.audit.models import ChainHead, LogAction, LogEntry
@@ -82,6 +84,38 @@ def logged_in_client(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+BULK_BATCH = 2000
+
+
+def add_cases(
+    cell: Any,
+    count: int,
+    *,
+    created_by: User,
+    reference: Callable[[int], str],
+    pseudonym: Callable[[int], str] = lambda n: f"Persoon {n}",
+    aim_signals: str = "Bench signals.",
+) -> list[Case]:
+    """`count` cases in `cell`, each with a person of its own, in bulk (no referral, no audit
+    entry): the n-th (from 0) is `reference(n)`, its person `pseudonym(n)`."""
+    subjects = Subject.objects.bulk_create(
+        (Subject(cell=cell, pseudonym=pseudonym(n)) for n in range(count)), batch_size=BULK_BATCH
+    )
+    return Case.objects.bulk_create(
+        (
+            Case(
+                cell=cell,
+                reference=reference(n),
+                subject=subject,
+                aim_signals=aim_signals,
+                created_by=created_by,
+            )
+            for n, subject in enumerate(subjects)
+        ),
+        batch_size=BULK_BATCH,
+    )
 
 
 def rss() -> int:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from bench import seeding
 from cases.models import Case, CaseUserObjectPermission, Subject
 from livc.audit.models import AccessedCase, LogEntry
 
@@ -23,18 +24,13 @@ LIST = reverse("cases:list", kwargs={"cell_slug": "alfa"})
 def add_cases(cell, count, *, created_by, grant=(), start=0):
     """`count` cases in `cell`, opened a minute apart (the newest last), `grant`ed to these users."""
     now = timezone.now()
-    subjects = Subject.objects.bulk_create(
-        Subject(cell=cell, pseudonym=f"Persoon {start + n}") for n in range(count)
-    )
-    cases = Case.objects.bulk_create(
-        Case(
-            cell=cell,
-            reference=f"{cell.slug[:1]}-{start + n:05d}",
-            subject=subject,
-            aim_signals="Signalen.",
-            created_by=created_by,
-        )
-        for n, subject in enumerate(subjects)
+    cases = seeding.add_cases(
+        cell,
+        count,
+        created_by=created_by,
+        reference=lambda n: f"{cell.slug[:1]}-{start + n:05d}",
+        pseudonym=lambda n: f"Persoon {start + n}",
+        aim_signals="Signalen.",
     )
     for n, case in enumerate(cases):  # auto_now_add: the opening time is set afterwards
         Case.objects.filter(pk=case.pk).update(opened_at=now - datetime.timedelta(minutes=10_000 - start - n))

@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from cases.models import Case, Subject
+from bench.seeding import add_cases
 from cases.services.seats import seat_participant
 from meetings.models import Meeting
 from meetings.services import actions as action_services
@@ -31,18 +31,13 @@ def big_meeting(members, seats, n_items: int) -> tuple[Meeting, list[int]]:
     answers), every fourth a follow-up action."""
     coordinator = members["coordinator"]
     cell, author = coordinator.cell, coordinator.user
-    subjects = Subject.objects.bulk_create(
-        Subject(cell=cell, pseudonym=f"Persoon {index:03d}") for index in range(n_items)
-    )
-    cases = Case.objects.bulk_create(
-        Case(
-            cell=cell,
-            reference=f"{n_items:03d}-{index + 1:04d}",
-            subject=subject,
-            aim_signals="Doel.",
-            created_by=author,
-        )
-        for index, subject in enumerate(subjects)
+    cases = add_cases(
+        cell,
+        n_items,
+        created_by=author,
+        reference=lambda index: f"{n_items:03d}-{index + 1:04d}",
+        pseudonym=lambda index: f"Persoon {index:03d}",
+        aim_signals="Doel.",
     )
     bobs = [index for index in range(n_items) if index % 3 == 0]
     for index in bobs:

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from bench.seeding import (
     AUDIT_COLUMNS,
+    add_cases,
     add_scratch_argument,
     audit_entry_writer,
     logged_in_client,
@@ -45,7 +46,7 @@ from bench.seeding import (
     rss,
 )
 from bench.targets import Targets, add_smoke_argument, median, p95
-from cases.models import Case, Subject
+from cases.models import Case
 from livc.accounts.models import User
 from livc.audit import hashing
 from livc.audit.models import ChainHead, LogAction, LogEntry
@@ -148,18 +149,8 @@ class Command(BaseCommand):
             )
             for n, user in enumerate(users)
         )
-        subjects = Subject.objects.bulk_create(
-            Subject(cell=cell, pseudonym=f"Persoon {n}") for n in range(CASES)
-        )
-        cases = Case.objects.bulk_create(
-            Case(
-                cell=cell,
-                reference=f"2026-{n + 1:04d}",
-                subject=subject,
-                aim_signals="Bench.",
-                created_by=users[1],
-            )
-            for n, subject in enumerate(subjects)
+        cases = add_cases(
+            cell, CASES, created_by=users[1], reference=lambda n: f"2026-{n + 1:04d}", aim_signals="Bench."
         )
         case_type = ContentType.objects.get_for_model(Case)
         membership_type = ContentType.objects.get_for_model(Membership)

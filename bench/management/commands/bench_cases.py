@@ -32,9 +32,9 @@ from django.db import connection, reset_queries, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.seeding import add_scratch_argument, logged_in_client, require_scratch_database
+from bench.seeding import add_cases, add_scratch_argument, logged_in_client, require_scratch_database
 from bench.targets import Targets, add_smoke_argument, interleaved_medians, median, p95
-from cases.models import Case, CaseUserObjectPermission, Seat, Subject
+from cases.models import Case, CaseUserObjectPermission, Seat
 from cases.selectors import CaseRow, case_list, case_rows, case_visible_list
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Municipality, Role
@@ -136,19 +136,7 @@ class Command(BaseCommand):
         ConfidentialityAcknowledgement.objects.bulk_create(
             ConfidentialityAcknowledgement(cell=cell, user_id=m.user_id) for m in [coordinator, *members]
         )
-        subjects = [Subject(cell=cell, pseudonym=f"Persoon {n}") for n in range(size)]
-        cases = [
-            Case(
-                cell=cell,
-                reference=f"2026-{n + 1:05d}",
-                subject=subject,
-                aim_signals="Bench signals.",
-                created_by=coordinator_user,
-            )
-            for n, subject in enumerate(subjects)
-        ]
-        Subject.objects.bulk_create(subjects, batch_size=2000)
-        Case.objects.bulk_create(cases, batch_size=2000)
+        cases = add_cases(cell, size, created_by=coordinator_user, reference=lambda n: f"2026-{n + 1:05d}")
         heavy, others = participants[0], participants[1:]
         seats, grants = [], []
         for number, case in enumerate(cases):
