@@ -76,6 +76,7 @@ class Removed:
     owner_of: dict[tuple[str, str], Hashable] = field(default_factory=dict)
     deleted: dict[Hashable, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     erased: dict[Hashable, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    keys_destroyed: Counter[Hashable] = field(default_factory=Counter)  # data keys, per owner
 
     def add(
         self, model: type[models.Model], rows: Iterable[tuple[Any, Hashable]], *, erased: bool = False

@@ -90,6 +90,16 @@ class PurgeRecord(models.Model):
             for label, number in counts.get("erased", {}).items()
             if number
         ]
+        keys = int(counts.get("data_keys_destroyed", 0))
+        if keys:
+            lines.append(
+                ngettext(
+                    "%(count)d data key destroyed: what it sealed is unreadable in every backup too",
+                    "%(count)d data keys destroyed: what they sealed is unreadable in every backup too",
+                    keys,
+                )
+                % {"count": keys}
+            )
         scrubbed = int(counts.get("audit_entries_scrubbed", 0))
         lines.append(
             ngettext("%(count)d audit entry scrubbed", "%(count)d audit entries scrubbed", scrubbed)

@@ -5,6 +5,9 @@ every case whole or gone, never half. Per batch:
 
 1. the cases are locked and their date re-checked (an extension may have been decided since
    the run started): only those still due go;
+1b. their data keys are destroyed (`livc.crypto.datakeys`, docs/adr/0010): the person's, and
+   those of each item, relation and minutes PDF that goes with them. From here on what they
+   sealed is unreadable, in the database and in every backup of it; the rows follow;
 2. their agenda items keep their place in the minutes, their text and that of their
    corrections (addenda) erased, marked "removed under the retention rule" with today's date;
    the minutes PDFs of those meetings are deleted (they are made again on request);
@@ -15,7 +18,8 @@ every case whole or gone, never half. Per batch:
    loaded and no audit entry is written for the deletes themselves;
 4. the earlier audit entries of every one of those rows are scrubbed (their content blanked,
    `livc.audit.services.scrub_entries_for_objects`), one UPDATE per kind of row;
-5. one `PurgeRecord` per case (nothing personal: counts of what went) and one audit event
+5. one `PurgeRecord` per case (nothing personal: counts of what went, data keys destroyed
+   among them) and one audit event
    `purge` pointing at each record are written.
 
 If a batch fails, it is rolled back whole and its cases are tried again one by one, each in
@@ -50,7 +54,9 @@ from livc.audit.events import EventKind, record_events
 from livc.audit.services import scrub_entries_for_objects
 from livc.cells.models import Cell
 from livc.cells.notices import figures_changed
+from livc.crypto.datakeys import destroy_keys, owner_name, owner_path
 from livc.crypto.fields import update_per_row
+from livc.crypto.models import DestroyedBecause
 from meetings.models import Addendum, AgendaItem, MinutesDocument
 from retention import cascade, selectors
 from retention.models import PurgeKind, PurgeRecord, RetentionSettings
@@ -97,6 +103,8 @@ def cases_purge(*, case_ids: Sequence[uuid.UUID], today: datetime.date) -> list[
             return []
         cases = [case for case in cases if case.pk in due]
         removed = cascade.Removed()
+        subjects = {case.subject_id: case.pk for case in cases}
+        _destroy_keys(Case, due, subjects, removed, minutes=True)
         _erase_minutes(list(due), today, removed)
         cascade.delete_cascading(Case, {pk: pk for pk in due}, removed)
         referrals = {case.referral_id: case.pk for case in cases if case.referral_id}
@@ -129,8 +137,9 @@ def referrals_purge(*, referral_ids: Sequence[uuid.UUID], today: datetime.date) 
         if not due:
             return []
         removed = cascade.Removed()
-        cascade.delete_cascading(Referral, {pk: pk for pk in due}, removed)
         subjects = {referral.subject_id: referral.pk for referral in referrals if referral.pk in due}
+        _destroy_keys(Referral, due, subjects, removed, minutes=False)
+        cascade.delete_cascading(Referral, {pk: pk for pk in due}, removed)
         cascade.delete_cascading(Subject, subjects, removed)
         return _finish(due, removed)
 
@@ -139,6 +148,38 @@ def referral_purge(*, referral_id: uuid.UUID, today: datetime.date) -> PurgeReco
     """Purge one not-retained or redirected referral if it is (still) due."""
     records = referrals_purge(referral_ids=[referral_id], today=today)
     return records[0] if records else None
+
+
+def _destroy_keys(
+    root: type[Case] | type[Referral],
+    due: dict[uuid.UUID, Expired],
+    subjects: dict[uuid.UUID, uuid.UUID],
+    removed: cascade.Removed,
+    *,
+    minutes: bool,
+) -> None:
+    """Destroy the data keys of what goes, before it goes: the persons' (`subjects`: subject ->
+    purged case or referral), and those of every row with a key of its own that the roots'
+    delete takes along (items, relations) or that the erasure of the minutes deletes (the
+    minutes PDFs). Counted per case or referral, for its record."""
+    owners = {owner_name(Subject, pk): root_pk for pk, root_pk in subjects.items()}
+    for step in cascade.plan(root).deletes:
+        if owner_path(step.model) != "pk":
+            continue
+        for chunk in cascade.chunks(list(due)):
+            for pk, root_pk in step.model._base_manager.filter(**{f"{step.path}__in": chunk}).values_list(
+                "pk", step.path
+            ):
+                owners[owner_name(step.model, pk)] = root_pk
+    if minutes:
+        items = AgendaItem.objects.filter(case__in=list(due)).values_list("meeting_id", "case_id")
+        case_of_meeting = dict(items)
+        documents = MinutesDocument.objects.filter(meeting__in=list(case_of_meeting))
+        for pk, meeting in documents.values_list("pk", "meeting_id"):
+            owners[owner_name(MinutesDocument, pk)] = case_of_meeting[meeting]
+    destroy_keys(owners, because=DestroyedBecause.RETENTION)
+    for root_pk in owners.values():
+        removed.keys_destroyed[root_pk] += 1
 
 
 def _erase_minutes(case_ids: list[uuid.UUID], today: datetime.date, removed: cascade.Removed) -> None:
@@ -175,6 +216,7 @@ def _finish(due: dict[uuid.UUID, Expired], removed: cascade.Removed) -> list[Pur
                 "deleted": dict(sorted(removed.deleted[pk].items())),
                 "erased": dict(sorted(removed.erased[pk].items())),
                 "audit_entries_scrubbed": scrubbed[pk],
+                "data_keys_destroyed": removed.keys_destroyed[pk],
             },
         )
         for pk, item in due.items()

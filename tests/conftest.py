@@ -44,9 +44,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     Playwright's sync API keeps an event loop running in the main thread for the rest of the
     session, and Django cannot call an async view (the readiness check) from such a thread."""
     items.sort(key=lambda item: "browser" in item.keywords)  # stable: the rest keeps its order
+    for item in items:
+        _with_key_store(item)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... to run it")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _with_key_store(item: pytest.Item) -> None:
+    """A test that uses the database uses the key store too (the `keys` database, where every
+    case's data key is made on its first save): both are set up and rolled back together."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and "databases" not in marker.kwargs:
+        item.add_marker(
+            pytest.mark.django_db(*marker.args, **marker.kwargs, databases="__all__"), append=False
+        )
+    elif marker is None and {"db", "transactional_db"} & set(getattr(item, "fixturenames", ())):
+        transaction = "transactional_db" in item.fixturenames  # type: ignore[attr-defined]
+        item.add_marker(pytest.mark.django_db(transaction=transaction, databases="__all__"), append=False)

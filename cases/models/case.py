@@ -18,6 +18,7 @@ class CaseStatus(models.TextChoices):
 
 
 class Case(models.Model):
+    encryption_owner = "subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="cases")
     reference = models.CharField(_("reference"), max_length=12)

@@ -16,6 +16,9 @@ from livc.crypto.fields import EncryptedCharField, EncryptedDateField, Encrypted
 
 
 class Subject(models.Model):
+    encryption_owner = (
+        "pk"  # livc.crypto.datakeys: the person's data key, which the referral and the case share
+    )
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="subjects")
     pseudonym = models.CharField(
@@ -60,6 +63,7 @@ class IdentityRequest(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    encryption_owner = "subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="identity_requests")
@@ -95,6 +99,7 @@ class RelationKind(models.TextChoices):
 class Relation(models.Model):
     """Someone in the subject's life who matters for the follow-up (e.g. their children)."""
 
+    encryption_owner = "pk"  # livc.crypto.datakeys: its own data key: removing the relation destroys it
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="relations")

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from cases import workflow
 from cases.models import Case, CaseSequence, CaseStatus, Referral, Relation
 from livc.cells.models import Cell, Membership, Role
+from livc.crypto.datakeys import destroy_keys, owner_name
+from livc.crypto.models import DestroyedBecause
 
 
 def next_reference(cell: Cell, *, year: int | None = None) -> str:
@@ -105,5 +107,7 @@ def relation_add(
 def relation_remove(*, member: Membership, relation: Relation) -> None:
     member.require_role(Role.COORDINATOR)
     case = relation.case
+    # What it said (a minor's name, say) becomes unreadable at once, in every backup too.
+    destroy_keys([owner_name(Relation, relation.pk)], because=DestroyedBecause.ERASED)
     relation.delete()
     refresh_involves_minor(case)

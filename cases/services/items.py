@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, DataCategory, InformationItem
 from livc.cells.models import Membership
+from livc.crypto.datakeys import destroy_keys, owner_name
+from livc.crypto.models import DestroyedBecause
 from participants.models import Participant
 
 
@@ -52,12 +54,17 @@ def item_add(
 
 @transaction.atomic
 def item_withdraw(*, member: Membership, item: InformationItem) -> InformationItem:
-    """Only the owner withdraws; the text is erased and the item disappears from every view."""
+    """Only the owner withdraws; the item's data key is destroyed, so that what it said is
+    unreadable at once, in every backup too (docs/adr/0010); its text is blanked (under a new key)
+    and it disappears from every view."""
     item = InformationItem.objects.select_for_update().select_related("owner__membership").get(pk=item.pk)
     if item.owner.membership_id != member.pk:
         raise PermissionDenied(_("Only the participant who brought this information can withdraw it."))
     if item.withdrawn_at is None:
         item.withdrawn_at = timezone.now()
+        destroy_keys(
+            [owner_name(InformationItem, item.pk)], because=DestroyedBecause.WITHDRAWN, when=item.withdrawn_at
+        )
         item.text, item.justification = "", ""
         item.save()
     return item

@@ -32,6 +32,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+from django.apps import apps
 from django.core import checks
 from django.core.exceptions import FieldError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -39,6 +40,7 @@ from django.db import connection, models
 from django.db.models.lookups import Exact, IsNull
 from django.db.models.query_utils import DeferredAttribute
 
+from livc.crypto import datakeys
 from livc.crypto.keyring import DecryptionError, decrypt, encrypt, token_key_version
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "EncryptedJSONField",
     "EncryptedTextField",
     "PlaintextWriteError",
+    "encrypted_models",
     "update_per_row",
 ]
 
@@ -85,10 +88,18 @@ class Ciphertext:
 
     @property
     def key_version(self) -> int:
-        """Raises `DecryptionError` when the stored text is not a token."""
+        """The ring version of a value sealed with the ring; raises `DecryptionError` for any
+        other text (a value sealed with a data key has no ring version: its key has)."""
         return token_key_version(self.token)
 
+    @property
+    def data_key(self) -> str | None:
+        """The id of the data key that sealed this value (`livc.crypto.datakeys`), or None."""
+        return datakeys.token_key_id(self.token)
+
     def __repr__(self) -> str:
+        if self.data_key is not None:
+            return f"<Ciphertext data key {self.data_key}>"
         try:
             return f"<Ciphertext v{self.key_version}>"
         except DecryptionError:
@@ -164,13 +175,22 @@ class EncryptedField(_FieldBase[_ST, _GT]):
     # --- Reading -----------------------------------------------------------------------------
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Ciphertext | None:
-        return None if value is None else Ciphertext(value)
+        if value is None:
+            return None
+        datakeys.note_token(value)  # its key is fetched with the others the request needs
+        return Ciphertext(value)
 
     def decrypt_value(self, instance: models.Model, value: Ciphertext) -> Any:
         """The plaintext of `value`, stored in this field of `instance`'s row."""
-        plaintext = decrypt(
-            value.token, self.associated_data(instance.pk), context=self.describe(instance.pk)
-        )
+        return self.decrypt_for_row(value, instance.pk)
+
+    def decrypt_for_row(self, value: Ciphertext, pk: Any) -> Any:
+        """The plaintext of `value`, stored in this field of the row with primary key `pk`."""
+        aad, context = self.associated_data(pk), self.describe(pk)
+        if value.data_key is not None:
+            plaintext = datakeys.open_token(value.token, aad, context=context)
+        else:
+            plaintext = decrypt(value.token, aad, context=context)
         return self.from_text(plaintext.decode("utf-8"))
 
     # --- Writing -----------------------------------------------------------------------------
@@ -182,7 +202,7 @@ class EncryptedField(_FieldBase[_ST, _GT]):
             return None
         if hasattr(value, "resolve_expression"):
             raise PlaintextWriteError(f"{self.describe()} cannot be set to an SQL expression.")
-        return self.encrypt_for_row(value, model_instance.pk)
+        return self.encrypt_for_row(value, model_instance.pk, owner=datakeys.owner_of(model_instance))
 
     def get_db_prep_save(self, value: Any, connection: Any) -> Any:
         return self._token_or_refuse(value)
@@ -206,10 +226,12 @@ class EncryptedField(_FieldBase[_ST, _GT]):
 
     # --- Binding ------------------------------------------------------------------------------
 
-    def encrypt_for_row(self, value: Any, pk: Any) -> Ciphertext:
-        """`value` encrypted for this field of the row with primary key `pk`."""
-        text = self.to_text(self.to_python(value))
-        return Ciphertext(encrypt(text.encode("utf-8"), self.associated_data(pk)))
+    def encrypt_for_row(self, value: Any, pk: Any, *, owner: str | None = None) -> Ciphertext:
+        """`value` encrypted for this field of the row with primary key `pk`: with the data key
+        of `owner` (`livc.crypto.datakeys`), or with the ring when there is no owner."""
+        text = self.to_text(self.to_python(value)).encode("utf-8")
+        aad = self.associated_data(pk)
+        return Ciphertext(datakeys.seal(text, aad, owner) if owner else encrypt(text, aad))
 
     def associated_data(self, pk: Any) -> bytes:
         """`<app_label>.<model_name>.<field_name>.<pk>`: what a value is bound to."""
@@ -323,7 +345,9 @@ class EncryptedJSONField(EncryptedField[_ST, _GT], models.JSONField):
 
 def update_per_row(model: type[models.Model], pks: Iterable[Any], **values: Any) -> None:
     """Set fields of the rows with these primary keys to the same `values`, encrypting each
-    encrypted field for each row (its own binding, its own nonce):
+    encrypted field for each row (its own binding, its own nonce), with the ring: for values
+    that say nothing of anyone, such as the blanks the purge leaves where minutes were erased
+    (their owner's data key is about to be destroyed, and a blank must stay readable):
 
         update_per_row(Addendum, pks, text="")
 
@@ -349,3 +373,16 @@ def update_per_row(model: type[models.Model], pks: Iterable[Any], **values: Any)
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(statement, rows)
+
+
+def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedField]]]:
+    """Each concrete model with the encrypted fields of its own table (proxies and children
+    of multi-table inheritance would otherwise visit a parent's fields twice)."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy:
+            continue
+        fields = [f for f in model._meta.local_concrete_fields if isinstance(f, EncryptedField)]
+        if fields:
+            found.append((model, fields))
+    return found

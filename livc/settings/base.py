@@ -17,6 +17,7 @@ from livc.settings.env import (
     env_int,
     env_list,
     env_secret,
+    keys_database,
 )
 from livc.settings.paths import BASE_DIR
 
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "livc.cells.middleware.CellMiddleware",
     "participants.middleware.SecrecyGateMiddleware",  # rule 6, for every `@shows_case_content` view
     "axes.middleware.AxesMiddleware",
+    "livc.crypto.middleware.UnreadableDataMiddleware",  # a destroyed key's data: 410 with the date
 ]
 
 ROOT_URLCONF = "livc.urls"
@@ -104,6 +106,11 @@ TEMPLATES = [
 # --- Database, cache, sessions ----------------------------------------------------------
 # DATABASE_URL: postgres://user:pass@host:5432/name in production; SQLite file by default.
 DATABASES = {"default": env_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# The key store (docs/adr/0010): the data keys of cases, referrals and items, apart from what they
+# encrypt, with its own, shorter-lived backups. KEYS_DATABASE_URL names it; by default it is the
+# main database's neighbour: "<name>_keys" on the same PostgreSQL server, or keys.sqlite3.
+DATABASES["keys"] = keys_database("KEYS_DATABASE_URL", main=DATABASES["default"], base_dir=BASE_DIR)
+DATABASE_ROUTERS = ["livc.crypto.routers.KeyStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")  # absent: local-memory cache, Celery runs in-process

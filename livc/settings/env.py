@@ -83,6 +83,24 @@ def env_database(name: str, *, default: str) -> dict[str, Any]:
     return config
 
 
+def keys_database(name: str, *, main: dict[str, Any], base_dir: Any) -> dict[str, Any]:
+    """The key store's database: `name`'s URL, or else the main database's neighbour (PostgreSQL:
+    the same server, database "<main>_keys"; SQLite: keys.sqlite3 in `base_dir`)."""
+    if env(name, default=""):
+        config = env_database(name, default="")
+    elif main["ENGINE"].endswith("postgresql"):
+        config = {**main, "NAME": f"{main['NAME']}_keys"}
+    else:
+        config = env_database(name, default=f"sqlite:///{base_dir / 'keys.sqlite3'}")
+    same = all(config.get(part) == main.get(part) for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    if same:
+        raise ImproperlyConfigured(
+            f"{name} names the main database: the data keys must be kept in a database of their own, "
+            "so that a backup of the case data never holds the keys that open it."
+        )
+    return config
+
+
 def env_email(name: str, *, default: str) -> dict[str, Any]:
     url = env(name, default=default)
     scheme = urlparse(url).scheme

@@ -42,6 +42,7 @@ class DecisionStatus(models.TextChoices):
 
 
 class Decision(models.Model):
+    encryption_owner = "case__subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey("meetings.AgendaItem", on_delete=models.CASCADE, related_name="decisions")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="decisions")

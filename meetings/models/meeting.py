@@ -81,6 +81,8 @@ class AgendaItem(models.Model):
     is cleared, the minutes erased, and `removed_on` says when (docs/rules.md, rule 15).
     """
 
+    # livc.crypto.datakeys: the person's data key; an item about no case is sealed with the ring.
+    encryption_owner = "case__subject"
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(_("position"))
@@ -157,6 +159,7 @@ class Attendance(models.Model):
 class Addendum(models.Model):
     """A correction to finalised minutes; it counts once a later meeting approved it."""
 
+    encryption_owner = "item__case__subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="addenda")
     text = EncryptedTextField(_("correction"))
@@ -185,6 +188,7 @@ class MinutesDocument(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
+    encryption_owner = "pk"  # livc.crypto.datakeys: its own data key: the purge destroys it with the document
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

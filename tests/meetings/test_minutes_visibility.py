@@ -81,7 +81,7 @@ def test_the_pdf_is_stored_encrypted(cast, as_user, finalised, django_capture_on
     with connection.cursor() as cursor:
         cursor.execute("SELECT content FROM meetings_minutesdocument")
         stored = cursor.fetchone()[0]
-    assert stored.startswith("v1.") and "JVBER" not in stored  # no base64 "%PDF" in clear
+    assert stored.startswith("k1.") and "JVBER" not in stored  # its own data key; no base64 "%PDF" in clear
 
 
 def test_two_tabs_do_not_silently_overwrite_each_other(cast, as_user, members, running, agenda):

@@ -52,10 +52,14 @@ def url_name(key: str) -> str:
 
 PROJECT_PACKAGES = ("livc.", "participants.", "cases.", "meetings.", "retention.", "dpo.")
 # Not domain rows: the audit log and what it notes of an access, login failures, the outbox's
-# messages and the submission tokens themselves.
+# messages, the submission tokens themselves, and the data keys that come with a new person,
+# item, relation or minutes PDF on its first save (in the key store, `livc.crypto.datakeys`).
 NOT_COUNTED = frozenset(
-    {"audit.LogEntry", "audit.ChainHead", "audit.AccessedCase", "accounts.PasswordFailure", "outbox.Message"}
-)
+    {
+        "audit.LogEntry", "audit.ChainHead", "audit.AccessedCase", "accounts.PasswordFailure", "outbox.Message",
+        "crypto.DataKey",
+    }
+)  # fmt: skip
 NOT_COUNTED_APPS = frozenset({"submissions"})
 # Rows that record a step of another object: a state change may add them without being a create form.
 EVENT_MODELS = frozenset({"participants.InvitationEvent"})

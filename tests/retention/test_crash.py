@@ -1,4 +1,7 @@
-"""A purge killed halfway leaves every case whole or gone; the next run finishes the job."""
+"""A purge killed halfway leaves every case whole or gone; the next run finishes the job.
+
+"Whole" is about rows: none half-deleted. What a due case said is unreadable from the moment its
+batch began, whole or not: its data keys are destroyed first (docs/adr/0010)."""
 
 import datetime
 import functools
@@ -8,6 +11,7 @@ from django.core.management import call_command
 
 from cases.models import Case, InformationItem, Referral, Seat, Subject
 from livc.audit.models import LogEntry
+from livc.crypto.datakeys import KeyDestroyedError
 from meetings.models import AgendaItem, MinutesDocument
 from retention import services
 from retention.models import PurgeRecord
@@ -27,7 +31,10 @@ def assert_whole(case: Case, scenario) -> None:
     assert Subject.objects.filter(pk=case.subject_id).exists()
     assert Referral.objects.filter(pk=case.referral_id).exists()
     item = AgendaItem.objects.get(case=case)
-    assert item.removed_on is None and "MINUTEN-GEHEIM" in item.signals
+    assert item.removed_on is None
+    with pytest.raises(KeyDestroyedError) as destroyed:
+        item.signals  # noqa: B018  the read is the test
+    assert destroyed.value.because == "retention"
     if case == scenario["case_a"]:
         assert Seat.objects.filter(case=case).exists() and InformationItem.objects.filter(case=case).exists()
         assert LogEntry.objects.filter(object_pk=str(case.pk), scrubbed_at=None).exists()

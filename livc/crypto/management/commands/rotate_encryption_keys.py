@@ -1,13 +1,14 @@
-"""Re-encrypt, with the newest key, every encrypted value that was written with an older one."""
+"""Rotate the key ring: re-wrap every data key with the newest ring key, and re-encrypt the
+values sealed with the ring directly (those that belong to no case) that an older key sealed."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 
-from livc.crypto.fields import Ciphertext, EncryptedField
+from livc.crypto.datakeys import rewrap_keys
+from livc.crypto.fields import Ciphertext, EncryptedField, encrypted_models
 from livc.crypto.keyring import DecryptionError, decrypt, encrypt, newest_key_version
 
 
@@ -22,9 +23,11 @@ class Tally:
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypts with the newest key of LIVC_ENCRYPTION_KEYS every value of an encrypted field "
-        "(livc.crypto.fields) that was written with an older key version, in every model of the "
-        "project. Rows are read in primary-key order, --batch-size rows per transaction, locked "
+        "Rotates LIVC_ENCRYPTION_KEYS. First re-wraps every data key of the key store (the `keys` "
+        "database) with the newest ring key: one small row per case, item, relation or minutes "
+        "PDF, whatever the number of values each seals. Then re-encrypts with the newest key "
+        "every value sealed with the ring directly (those that belong to no case) that an older "
+        "key version sealed. Rows are read in primary-key order, --batch-size rows per transaction, locked "
         "while they are rewritten with QuerySet.update(), so no signals fire and no audit entries "
         "are written. Values already on the newest key, and NULLs, are left alone: a second run "
         "changes nothing. --dry-run writes nothing: it counts, and checks that the old values "
@@ -45,6 +48,11 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         newest = newest_key_version()
         verb = "to re-encrypt" if dry_run else "re-encrypted"
+        seen, rewrapped = rewrap_keys(batch_size=batch_size, dry_run=dry_run)
+        self.stdout.write(
+            f"Data keys: {seen} live, {rewrapped} {'to re-wrap' if dry_run else 're-wrapped'} "
+            f"with key version {newest}."
+        )
         total = Tally()
         for model, fields in encrypted_models():
             tally = rotate_model(model, fields, newest=newest, batch_size=batch_size, dry_run=dry_run)
@@ -64,6 +72,7 @@ class Command(BaseCommand):
                 EventKind.KEYS_ROTATED,
                 data={
                     "version": newest,
+                    "data_keys": rewrapped,
                     "rows": total.rows,
                     "values": total.values,
                     "failures": len(total.failures),
@@ -74,19 +83,6 @@ class Command(BaseCommand):
                 f"{len(total.failures)} value(s) could not be decrypted and were left as they are; "
                 "keep the old keys in LIVC_ENCRYPTION_KEYS."
             )
-
-
-def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedField]]]:
-    """Each concrete model with the encrypted fields of its own table (proxies and children
-    of multi-table inheritance would otherwise visit a parent's fields twice)."""
-    found = []
-    for model in apps.get_models():
-        if model._meta.proxy:
-            continue
-        fields = [f for f in model._meta.local_concrete_fields if isinstance(f, EncryptedField)]
-        if fields:
-            found.append((model, fields))
-    return found
 
 
 def rotate_model(
@@ -125,8 +121,8 @@ def _reencrypt_row(
     """New tokens for this row's values on an older key; a failure is noted, not fatal."""
     changes = {}
     for encrypted_field, value in zip(fields, values, strict=True):
-        if value is None or _key_version(value) == newest:
-            continue
+        if value is None or value.data_key is not None or _key_version(value) == newest:
+            continue  # a value sealed with a data key moved with its key's re-wrapping
         aad = encrypted_field.associated_data(pk)
         try:
             plaintext = decrypt(value.token, aad, context=encrypted_field.describe(pk))
