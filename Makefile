@@ -32,6 +32,7 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies
 
 run: $(STAMP) ## Migrate the embedded SQLite database, seed demo data, serve on HOST:PORT (127.0.0.1:8000)
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py migrate --database keys --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -68,6 +69,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/livc_bench
 
 bench: $(STAMP) ## Benchmarks with checked targets (slow; not part of CI; needs wrk); BENCH_DATABASE_URL names a scratch database
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --database keys --no-input -v 0
 	@missed=""; for name in bench_audit bench_cases bench_web bench_purge; do \
 		echo "== $$name"; \
 		DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py $$name || missed="$$missed $$name"; \

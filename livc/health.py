@@ -2,8 +2,8 @@
 
 `/health/live/` (liveness) says that the process answers and checks nothing else: a database or
 Redis outage must never make an orchestrator restart healthy web processes. `/health/ready/`
-(readiness) checks what serving requests and handing work on needs: the database, every
-migration applied, Redis as the cache and as the Celery broker when `REDIS_URL` configures them
+(readiness) checks what serving requests and handing work on needs: the database and the key
+store (the `keys` database, docs/adr/0010), every migration applied to each, Redis as the cache and as the Celery broker when `REDIS_URL` configures them
 (without it the cache is local memory and tasks run in-process: reported, not failed), and the
 outbox's messages not due for longer than `LIVC_OUTBOX_MAX_AGE_SECONDS`, and no audit entry
 waiting to be sealed into its chain for longer than `LIVC_AUDIT_SEAL_MAX_AGE_SECONDS` (the
@@ -41,6 +41,7 @@ from redis.backoff import NoBackoff
 
 from livc.accounts.decorators import second_factor_not_required
 from livc.audit.chain import sealing_status
+from livc.crypto.routers import KEYS
 from livc.outbox.selectors import outbox_status
 
 # Connecting to Redis and its answer to PING each get this long, without retries: a Redis that is
@@ -51,9 +52,9 @@ CHECK_TIMEOUT = datetime.timedelta(seconds=2)
 REDIS_SCHEMES = {"redis", "rediss"}
 
 
-def unapplied_migrations() -> list[str]:
+def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     """The migrations on disk that the database has not applied, as `app.name`, in `migrate`'s order."""
-    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    executor = MigrationExecutor(connections[alias])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
@@ -136,11 +137,12 @@ class MigrationsApplied(HealthCheck):
     """Every migration on disk is applied (a process newer than the schema must not serve)."""
 
     name: str = "Migrations"
+    alias: str = DEFAULT_DB_ALIAS
     timeout = CHECK_TIMEOUT
 
     async def run(self) -> None:
         try:
-            missing = await sync_to_async(unapplied_migrations)()
+            missing = await sync_to_async(unapplied_migrations)(self.alias)
         except DatabaseError as exc:
             raise ServiceUnavailable("database unreachable") from exc
         if missing:
@@ -211,6 +213,8 @@ class ReadinessView(HealthCheckView):
     def get_checks(self) -> Iterator[HealthCheck]:
         yield DatabaseReachable()
         yield MigrationsApplied()
+        yield DatabaseReachable(name="Key store", alias=KEYS)
+        yield MigrationsApplied(name="Key store migrations", alias=KEYS)
         yield redis_check("Redis cache", cache_redis_url(), without="not configured (local memory)")
         yield redis_check("Redis broker", broker_redis_url(), without="not configured (tasks run in-process)")
         yield OutboxFlowing(max_age_seconds=settings.LIVC_OUTBOX_MAX_AGE_SECONDS)

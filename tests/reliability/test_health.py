@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
@@ -68,6 +68,8 @@ def test_everything_up_is_ready(client):
     assert lines(response) == {
         "Database": "OK",
         "Migrations": "OK",
+        "Key store": "OK",
+        "Key store migrations": "OK",
         "Redis cache": "OK",
         "Redis broker": "OK",
         "Outbox": "OK (1 pending, 0 given up)",
@@ -123,6 +125,16 @@ def test_an_unapplied_migration_is_not_ready(client):
     assert response.status_code == 503
     assert lines(response)["Migrations"] == "1 unapplied"
     assert lines(response)["Database"] == "OK"
+
+
+def test_a_key_store_missing_a_migration_is_not_ready(client):
+    # The key store's own migration, forgotten (rolled back after the test).
+    keys = connections["keys"]
+    MigrationRecorder(keys).record_unapplied("crypto", "0001_data_keys")
+    response = client.get(READY)
+    assert response.status_code == 503
+    assert lines(response)["Key store migrations"] == "1 unapplied"
+    assert lines(response)["Migrations"] == "OK"
 
 
 def test_an_old_pending_outbox_message_is_not_ready(client):

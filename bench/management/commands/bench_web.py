@@ -101,6 +101,7 @@ class Command(BaseCommand):
             raise CommandError(f"No gunicorn next to {sys.executable}: pip install the project first.")
         self.stdout.write(f"Database: {connection.vendor} {name}")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("migrate", database="keys", interactive=False, verbosity=0)
         world = self._seed()
         targets = Targets(self.stdout, enforce=not options["smoke"])
         port = _free_port()
