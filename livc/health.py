@@ -3,7 +3,8 @@
 `/health/live/` (liveness) says that the process answers and checks nothing else: a database or
 Redis outage must never make an orchestrator restart healthy web processes. `/health/ready/`
 (readiness) checks what serving requests and handing work on needs: the database and the key
-store (the `keys` database, docs/adr/0010), every migration applied to each, Redis as the cache and as the Celery broker when `REDIS_URL` configures them
+store (the `keys` database, docs/adr/0010), every migration applied to each, Redis as the
+cache and as the Celery broker when `REDIS_URL` configures them
 (without it the cache is local memory and tasks run in-process: reported, not failed), and the
 outbox's messages not due for longer than `LIVC_OUTBOX_MAX_AGE_SECONDS`, and no audit entry
 waiting to be sealed into its chain for longer than `LIVC_AUDIT_SEAL_MAX_AGE_SECONDS` (the
