@@ -153,6 +153,8 @@ def note_token(token: str) -> None:
     if token.startswith(TOKEN_PREFIX):
         key_id = token[len(TOKEN_PREFIX) : _ID_END]
         if key_id not in keys.ciphers:
+            if len(keys.pending) >= FETCH_CHUNK:  # a long walk that reads tokens without opening them
+                keys.pending.clear()
             keys.pending.add(key_id)
 
 
