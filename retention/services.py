@@ -177,9 +177,8 @@ def _destroy_keys(
         documents = MinutesDocument.objects.filter(meeting__in=list(case_of_meeting))
         for pk, meeting in documents.values_list("pk", "meeting_id"):
             owners[owner_name(MinutesDocument, pk)] = case_of_meeting[meeting]
-    destroy_keys(owners, because=DestroyedBecause.RETENTION)
-    for root_pk in owners.values():
-        removed.keys_destroyed[root_pk] += 1
+    for owner in destroy_keys(owners, because=DestroyedBecause.RETENTION):
+        removed.keys_destroyed[owners[owner]] += 1
 
 
 def _erase_minutes(case_ids: list[uuid.UUID], today: datetime.date, removed: cascade.Removed) -> None:

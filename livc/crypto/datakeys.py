@@ -301,19 +301,20 @@ def open_token(token: str, aad: bytes, *, context: str = "") -> bytes:
 # --- Destroying and re-wrapping ----------------------------------------------------------------------
 
 
-def destroy_keys(owners: Iterable[str], *, because: str, when: datetime.datetime | None = None) -> int:
+def destroy_keys(owners: Iterable[str], *, because: str, when: datetime.datetime | None = None) -> list[str]:
     """Destroy every key of these owners: what they sealed, here and in every backup, is gone.
-    The number of keys destroyed."""
+    The owners that had a live key (an owner may have none: nothing of it was ever sealed)."""
     from livc.crypto.models import DataKey
 
     wanted = sorted(set(owners))
     when = when or timezone.now()
-    destroyed = 0
+    destroyed: list[str] = []
     for start in range(0, len(wanted), FETCH_CHUNK):
         live = DataKey.objects.filter(
             owner__in=wanted[start : start + FETCH_CHUNK], destroyed_at__isnull=True
         )
-        destroyed += live.update(wrapped=None, destroyed_at=when, destroyed_because=because)
+        destroyed += live.values_list("owner", flat=True).distinct()
+        live.update(wrapped=None, destroyed_at=when, destroyed_because=because)
     keys.clear()  # nothing this process unwrapped may outlive its destruction
     return destroyed
 

@@ -39,7 +39,11 @@ def _reseal(
     owner: str,
     wanted: Callable[[Ciphertext], bool],
     moved: Moved,
+    *,
+    dry_run: bool = False,
 ) -> dict[str, Ciphertext]:
+    """New tokens for the wanted values of one row; in a dry run each is only opened (sealing
+    would make the owner's data key)."""
     changes = {}
     for encrypted_field, value in zip(fields, values, strict=True):
         if value is None or not wanted(value):
@@ -49,7 +53,9 @@ def _reseal(
         except DecryptionError as error:
             moved.failures.append(str(error))
             continue
-        changes[encrypted_field.attname] = encrypted_field.encrypt_for_row(plaintext, pk, owner=owner)
+        changes[encrypted_field.attname] = (
+            value if dry_run else encrypted_field.encrypt_for_row(plaintext, pk, owner=owner)
+        )
     return changes
 
 
@@ -74,7 +80,9 @@ def move_model(
                 if owner_pk is None:
                     continue  # no owner (an agenda item about no case): the ring seals it
                 owner = datakeys.owner_name(owner_of_row, owner_pk)
-                changes = _reseal(fields, pk, tuple(values), owner, lambda v: v.data_key is None, moved)
+                changes = _reseal(
+                    fields, pk, tuple(values), owner, lambda v: v.data_key is None, moved, dry_run=dry_run
+                )
                 if changes:
                     moved.rows, moved.values = moved.rows + 1, moved.values + len(changes)
                     if not dry_run:
