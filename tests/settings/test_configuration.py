@@ -104,3 +104,32 @@ def test_the_heartbeat_task_runs_in_process_without_a_broker(db):
 
     result = heartbeat.delay()
     assert cache.get(HEARTBEAT_CACHE_KEY) == result.get()
+
+
+def test_the_key_store_may_not_be_the_main_database():
+    url = "postgres://livc@127.0.0.1:5432/livc_main"
+    result = manage("check", DATABASE_URL=url, KEYS_DATABASE_URL=url)
+    assert result.returncode == 2
+    assert "KEYS_DATABASE_URL names the main database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("main", "keys", "name"),
+    [
+        ("postgres://livc@127.0.0.1:5432/livc_main", "", "livc_main_keys"),
+        ("sqlite:////tmp/livc-main.sqlite3", "", "keys.sqlite3"),
+        ("postgres://livc@127.0.0.1:5432/livc_main", "postgres://livc@keys.example:5432/vault", "vault"),
+    ],
+)
+def test_the_key_store_is_its_own_database(main, keys, name, monkeypatch):
+    from livc.settings.env import env_database, keys_database
+
+    monkeypatch.delenv("KEYS_DATABASE_URL", raising=False)
+    if keys:
+        monkeypatch.setenv("KEYS_DATABASE_URL", keys)
+    monkeypatch.setenv("MAIN_DATABASE_URL", main)
+    config = keys_database(
+        "KEYS_DATABASE_URL", main=env_database("MAIN_DATABASE_URL", default=""), base_dir=ROOT
+    )
+    assert str(config["NAME"]).endswith(name)
