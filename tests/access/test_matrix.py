@@ -78,15 +78,18 @@ class Stage:
 
 @pytest.fixture(scope="module")
 def stage(django_db_setup: None, django_db_blocker: Any) -> Iterator[Stage]:
-    """One world for the whole module, rolled back at its end."""
+    """One world for the whole module, rolled back at its end: in the database and in the key
+    store, where its cases' data keys are made."""
     with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
+        atomics = {alias: transaction.atomic(using=alias) for alias in ("default", "keys")}
+        for atomic in atomics.values():
+            atomic.__enter__()
         try:
             yield Stage()
         finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+            for alias, atomic in reversed(atomics.items()):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
 
 
 def answer_of(response: Any) -> str:
