@@ -31,3 +31,34 @@ def check_key_ring(
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.models)
+def check_encryption_owners(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Every `encryption_owner` is "pk" or a chain of foreign keys (livc.crypto.datakeys)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from livc.crypto.datakeys import owner_model, owner_path
+    from livc.crypto.fields import encrypted_models
+
+    problems: list[checks.CheckMessage] = []
+    for model, _fields in encrypted_models():
+        path = owner_path(model)
+        if path is None:
+            continue
+        try:
+            owner = owner_model(model)
+        except (FieldDoesNotExist, AttributeError):
+            owner = None
+        if owner is None:
+            problems.append(
+                checks.Error(
+                    f"{model._meta.label}.encryption_owner = {path!r} is not a chain of foreign keys.",
+                    hint='Use "pk" (the row owns its key) or a lookup such as "case__subject".',
+                    obj=model,
+                    id="livc_crypto.E005",
+                )
+            )
+    return problems

@@ -88,3 +88,15 @@ def test_an_encrypted_field_cannot_have_a_database_default():
             app_label = "crypto_app"
 
     assert error_ids(DatabaseDefault.check()) == ["livc_crypto.E004"]
+
+
+@pytest.mark.parametrize("path", ["label", "no_such_field", "label__more"])
+def test_an_encryption_owner_that_is_no_chain_of_foreign_keys_is_an_error(path, monkeypatch):
+    from livc.crypto.checks import check_encryption_owners
+    from tests.crypto_app.models import Secret
+
+    assert check_encryption_owners() == []  # the project's own declarations
+    monkeypatch.setattr(Secret, "encryption_owner", path, raising=False)
+    errors = check_encryption_owners()
+    assert [error.id for error in errors] == ["livc_crypto.E005"]
+    assert "crypto_app.Secret" in errors[0].msg
