@@ -70,7 +70,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/livc_bench
 bench: $(STAMP) ## Benchmarks with checked targets (slow; not part of CI; needs wrk); BENCH_DATABASE_URL names a scratch database
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --database keys --no-input -v 0
-	@missed=""; for name in bench_audit bench_cases bench_web bench_purge; do \
+	@missed=""; for name in bench_audit bench_cases bench_web bench_purge bench_keys; do \
 		echo "== $$name"; \
 		DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py $$name || missed="$$missed $$name"; \
 	done; \

@@ -1,6 +1,7 @@
 """What the benchmarks share: the scratch-database guard, a logged-in client, the process's
-memory, cases in bulk, and writing audit entries in bulk as the application would have written
-them. The scale tests seed with the same helpers.
+memory, cases in bulk with their data keys made in bulk, values sealed with the key ring only,
+and writing audit entries in bulk as the application would have written them. The scale tests
+seed with the same helpers.
 
 The benchmarks seed hundreds of thousands of rows, some of them audit entries that the
 append-only trigger never lets go again, so each refuses a database whose name does not say
@@ -10,10 +11,13 @@ it is a scratch one.
 import datetime
 import json
 import resource
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError, CommandParser
 from django.db import connection, models
@@ -26,6 +30,7 @@ from cases.models import Case, Subject
 from livc.accounts.models import User
 from livc.audit import hashing
 from livc.audit.models import ChainHead, LogAction, LogEntry
+from livc.crypto import datakeys
 
 SCRATCH_MARK = "bench"
 JSON_COLUMNS = ("changes", "additional_data")
@@ -99,29 +104,102 @@ def add_cases(
     aim_signals: str = "Bench signals.",
 ) -> list[Case]:
     """`count` cases in `cell`, each with a person of its own, in bulk (no referral, no audit
-    entry): the n-th (from 0) is `reference(n)`, its person `pseudonym(n)`."""
-    subjects = Subject.objects.bulk_create(
-        (Subject(cell=cell, pseudonym=pseudonym(n)) for n in range(count)), batch_size=BULK_BATCH
-    )
-    return Case.objects.bulk_create(
-        (
-            Case(
-                cell=cell,
-                reference=reference(n),
-                subject=subject,
-                aim_signals=aim_signals,
-                created_by=created_by,
-            )
-            for n, subject in enumerate(subjects)
-        ),
-        batch_size=BULK_BATCH,
-    )
+    entry): the n-th (from 0) is `reference(n)`, its person `pseudonym(n)`. A batch at a time,
+    the people's data keys are made in one insert first (`make_data_keys`), so that sealing a
+    person's and a case's values costs no query to the key store."""
+    cases: list[Case] = []
+    for start in range(0, count, BULK_BATCH):
+        numbers = range(start, min(count, start + BULK_BATCH))
+        subjects = [Subject(cell=cell, pseudonym=pseudonym(n)) for n in numbers]
+        make_data_keys(subjects)
+        Subject.objects.bulk_create(subjects, batch_size=BULK_BATCH)
+        cases += Case.objects.bulk_create(
+            (
+                Case(
+                    cell=cell,
+                    reference=reference(n),
+                    subject=subject,
+                    aim_signals=aim_signals,
+                    created_by=created_by,
+                )
+                for n, subject in zip(numbers, subjects, strict=True)
+            ),
+            batch_size=BULK_BATCH,
+        )
+    return cases
+
+
+def make_data_keys(rows: Iterable[models.Model]) -> int:
+    """Make the data keys of these unsaved rows' owners (`livc.crypto.datakeys`) in one insert,
+    before the rows are bulk-created; otherwise sealing each row's values looks its owner's key
+    up, and makes it, a query or two per owner. The new keys stay in this process's key cache,
+    which is emptied first and holds `datakeys.CACHE_LIMIT` keys: give a few thousand rows at a
+    time. The number of keys made."""
+    datakeys.keys.clear()
+    return datakeys.make_keys(owner for row in rows if (owner := datakeys.owner_of(row)) is not None)
+
+
+_ABSENT = object()
+
+
+@contextmanager
+def sealed_with_the_ring() -> Iterator[None]:
+    """Within it, values are sealed with the key ring, as before data keys existed: every
+    model's `encryption_owner` (`livc.crypto.datakeys`) is hidden, and put back on the way out.
+    What is saved within is what `move_to_data_keys` moves, or the same rows as they would be
+    without per-case keys (`bench_cases` compares the two). Benchmarks only: the models are
+    shared by every thread of the process."""
+    hidden = [
+        (model, model.__dict__.get("encryption_owner", _ABSENT))
+        for model in apps.get_models()
+        if datakeys.owner_path(model) is not None
+    ]
+    for model, _path in hidden:
+        setattr(model, "encryption_owner", None)  # noqa: B010  a model attribute mypy does not know
+    try:
+        yield
+    finally:
+        for model, path in hidden:
+            if path is _ABSENT:
+                delattr(model, "encryption_owner")  # inherited: the parent's shows again
+            else:
+                setattr(model, "encryption_owner", path)  # noqa: B010
 
 
 def rss() -> int:
     """The process's resident memory now, in bytes."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * resource.getpagesize()
+
+
+class RssPeak:
+    """The process's highest resident memory during a `with` block, sampled every `interval`
+    seconds by a thread of its own (a reading before and after would miss a peak between):
+    `growth` is that peak less the memory when the block began, in bytes."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.baseline = self.peak = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "RssPeak":
+        self.baseline = self.peak = rss()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss())
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.interval):
+            self.peak = max(self.peak, rss())
+
+    @property
+    def growth(self) -> int:
+        return self.peak - self.baseline
 
 
 def audit_entry_writer(columns: Sequence[str]) -> Callable[[list[tuple[Any, ...]]], None]:

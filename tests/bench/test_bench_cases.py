@@ -18,6 +18,10 @@ def test_a_small_run_measures_every_page_at_every_size_and_checks_the_targets(ca
         repeat=1,
         pdf_items=3,
         pdf_rounds=1,
+        sealing_size=3,
+        sealing_rounds=1,
+        detail_items=3,
+        detail_relations=2,
         smoke=True,
         scratch=True,
     )
@@ -26,7 +30,22 @@ def test_a_small_run_measures_every_page_at_every_size_and_checks_the_targets(ca
         for page in ("case list", "case detail"):
             assert f"{role} {page}: queries at every size: 4: " in out
         assert f"{role} case list, 8 cases / 4 cases (median times)" in out
+        for page in ("case list", "case detail"):
+            assert f"{role} {page}, per-case data keys / ring only (median times)" in out
+            for label in ("data keys", "ring only"):
+                assert f"{role:<12} {page:<12} {label:<9}: " in out
+    # The compared case: its person, the case, the referral, 3 items and 2 relations; under the
+    # person's key, the items' and the relations' own keys in one cell, the ring in the other.
+    assert (
+        "data keys: the compared case holds 23 values" in out
+        and "0 sealed with the ring, 23 under 6 data key(s)" in out
+    )
+    assert (
+        "ring only: the compared case holds 23 values" in out
+        and "23 sealed with the ring, 0 under 0 data key(s)" in out
+    )
+    assert "move_to_data_keys" in out and "value(s) moved under data keys" in out
     assert "listing query / hand-written SQL" in out
     assert "minutes PDF (3 items) for the participant" in out and "Targets:" in out
-    assert Cell.objects.filter(slug__startswith="bench-cases-").count() == 2
-    assert Case.objects.count() == 12
+    assert Cell.objects.filter(slug__startswith="bench-cases-").count() == 4
+    assert Case.objects.count() == 18

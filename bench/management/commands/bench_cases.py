@@ -10,13 +10,30 @@ list and a case's detail page in every cell: the queries each page makes and its
 the sizes interleaved round by round. Then the list's own query next to hand-written SQL, and
 the minutes PDF of a 100-item meeting for the coordinator and the participant.
 
+Then what per-case data keys cost the case pages (`livc.crypto.datakeys`): two more cells of
+`--sealing-size` cases (default 1,000), alike, whose measured case has its person's identity, a
+referral, `--detail-items` information items (default 8, each under a key of its own) and
+`--detail-relations` relations (default 4, each its own key too). Both are seeded with their
+values sealed with the key ring only, as before data keys (`bench.seeding.sealed_with_the_ring`);
+between the two, `move_to_data_keys` puts the first one's values (and any other value of the
+scratch database still sealed with the ring although it has an owner) under their data keys, as
+an upgrade would; the tables it rewrote are vacuumed, as autovacuum would, so that both cells'
+rows read alike. The process's key cache is emptied (each request empties it too). Then, as the
+participant and as the coordinator, the case list and that case's detail page in both cells,
+interleaved round by round (`--sealing-rounds`, half of them in either order): queries on the
+main database and on the key store, median and p95.
+
 Targets (a miss exits with status 1; `--smoke` checks without enforcing):
   - each page's query count is the same at every size (per page and role);
   - the list in the largest cell takes at most 1.5 times as long as in the smallest (per role);
   - the list's query takes at most 3 times the hand-written SQL (participant, largest cell);
-  - the minutes PDF takes under 1 s (coordinator and participant).
+  - the minutes PDF takes under 1 s (coordinator and participant);
+  - each page (per role) with per-case data keys takes at most 1.10 times as long as with the
+    values sealed with the ring only (median times).
 """
 
+import datetime
+import io
 import random
 import time
 import uuid
@@ -27,22 +44,41 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, reset_queries, transaction
+from django.db import connection, connections, models, reset_queries, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.seeding import add_cases, add_scratch_argument, logged_in_client, require_scratch_database
+from bench.seeding import (
+    add_cases,
+    add_scratch_argument,
+    logged_in_client,
+    require_scratch_database,
+    sealed_with_the_ring,
+)
 from bench.targets import Targets, add_smoke_argument, interleaved_medians, median, p95
-from cases.models import Case, CaseUserObjectPermission, Seat
+from cases.models import (
+    Case,
+    CaseUserObjectPermission,
+    InformationItem,
+    Referral,
+    Relation,
+    Seat,
+    Subject,
+)
 from cases.selectors import CaseRow, case_list, case_rows, case_visible_list
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Municipality, Role
+from livc.crypto import datakeys
+from livc.crypto.fields import EncryptedField
+from livc.crypto.routers import KEYS
 from participants.models import ConfidentialityAcknowledgement, Organisation, Participant
 
 LIST_RATIO_TARGET = 1.5
 SQL_RATIO_TARGET = 3.0
 PDF_TARGET_SECONDS = 1.0
+SEALING_RATIO_TARGET = 1.10
 
 
 @dataclass
@@ -68,11 +104,19 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=15, help="rounds per timing")
         parser.add_argument("--pdf-items", type=int, default=100, help="agenda items of the minutes PDF")
         parser.add_argument("--pdf-rounds", type=int, default=5, help="renders per reader of the PDF")
+        parser.add_argument(
+            "--sealing-size", type=int, default=1000, help="cases per cell of the data-key comparison"
+        )
+        parser.add_argument(
+            "--sealing-rounds", type=int, default=60, help="rounds per timing of the data-key comparison"
+        )
+        parser.add_argument("--detail-items", type=int, default=8, help="items of the compared case")
+        parser.add_argument("--detail-relations", type=int, default=4, help="relations of the compared case")
         add_smoke_argument(parser)
         add_scratch_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        name = require_scratch_database(options, writes="11,100 cases and 111,000 grants")
+        name = require_scratch_database(options, writes="13,100 cases and 131,000 grants")
         sizes = sorted(int(size) for size in options["sizes"].split(","))
         if not sizes or sizes[0] < 1 or options["seats"] >= options["pool"]:
             raise CommandError("Give positive sizes and no more seats per case than participants.")
@@ -83,6 +127,7 @@ class Command(BaseCommand):
         seeded = self._seed(sizes, options)
         self.stdout.write(f"Seeded in {time.perf_counter() - started:.1f} s.")
         self._pages(seeded, options["repeat"], targets)
+        self._data_keys(options, targets)
         self._listing_query(seeded[-1], options["repeat"], targets)
         self._minutes_pdf(seeded[-1], options["pdf_items"], options["pdf_rounds"], targets)
         targets.finish()
@@ -208,6 +253,154 @@ class Command(BaseCommand):
                 "x",
             )
 
+    # --- per-case data keys against the ring only ------------------------------------------------
+
+    def _data_keys(self, options: dict[str, Any], targets: Targets) -> None:
+        """The case pages with the values under per-case data keys, beside the same pages in a
+        cell alike whose values are sealed with the ring only (see the module's docstring)."""
+        size = options["sealing_size"]
+        with sealed_with_the_ring():
+            moved = self._twin(size, "keys", options)
+        out = io.StringIO()
+        started = time.perf_counter()
+        call_command("move_to_data_keys", stdout=out)
+        total = [line for line in out.getvalue().splitlines() if line.startswith("Total:")]
+        self.stdout.write(
+            f"\nData keys: two cells of {size:,} cases seeded with the ring only; move_to_data_keys, "
+            f"{time.perf_counter() - started:.1f} s: {total[0] if total else out.getvalue().strip()}"
+        )
+        with sealed_with_the_ring():
+            ring = self._twin(size, "ring", options)
+        datakeys.keys.clear()
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:  # the move rewrote the rows: as autovacuum would
+                for model in (Subject, Case, Referral, InformationItem, Relation):
+                    cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        cells = {"data keys": moved, "ring only": ring}
+        for label, (_entry, case) in cells.items():
+            ring_sealed, under_keys, data_keys = _sealing(case)
+            self.stdout.write(
+                f"  {label:<9}: the compared case holds {ring_sealed + under_keys} values (its person, "
+                f"the case, its referral, items and relations): {ring_sealed} sealed with the ring, "
+                f"{under_keys} under {len(data_keys)} data key(s)"
+            )
+            expected = under_keys if label == "data keys" else ring_sealed
+            if expected == 0 or expected != ring_sealed + under_keys:
+                raise CommandError(f"The {label} cell's case is not sealed as it should be.")
+
+        rounds = options["sealing_rounds"]
+        results = []
+        for role in (Role.PARTICIPANT, Role.COORDINATOR):
+            calls: dict[str, dict[str, Callable[[], Any]]] = {"case list": {}, "case detail": {}}
+            for label, (entry, case) in cells.items():
+                member = entry.participant if role == Role.PARTICIPANT else entry.coordinator
+                client = logged_in_client(member.user)
+                slug = entry.cell.slug
+                calls["case list"][label] = partial(
+                    _get, client, reverse("cases:list", kwargs={"cell_slug": slug})
+                )
+                calls["case detail"][label] = partial(
+                    _get, client, reverse("cases:detail", kwargs={"cell_slug": slug, "pk": case.pk})
+                )
+            for page, by_label in calls.items():
+                counts = {label: _queries_on_each(call) for label, call in by_label.items()}
+                timings = _both_orders(by_label, rounds)
+                results.append((role, page, counts, timings))
+        self.stdout.write(
+            f"\nPages with per-case data keys and with the ring only (median and p95 over {rounds} "
+            "interleaved rounds; queries on the main database + on the key store):"
+        )
+        for role, page, counts, timings in results:
+            for label in cells:
+                main, keys = counts[label]
+                self.stdout.write(
+                    f"  {role:<12} {page:<12} {label:<9}: {main:>3} + {keys} queries, "
+                    f"median {median(timings[label]):6.1f} ms, p95 {p95(timings[label]):6.1f} ms"
+                )
+        self.stdout.write("")
+        for role, page, _counts, timings in results:
+            ratio = median(timings["data keys"]) / max(median(timings["ring only"]), 1e-6)
+            self.stdout.write(
+                f"  {role} {page}: {median(timings['data keys']) - median(timings['ring only']):+.1f} ms "
+                f"with per-case data keys ({(ratio - 1) * 100:+.1f} %)"
+            )
+            targets.check(
+                f"{role} {page}, per-case data keys / ring only (median times)",
+                ratio,
+                "<=",
+                SEALING_RATIO_TARGET,
+                "x",
+            )
+
+    def _twin(self, size: int, label: str, options: dict[str, Any]) -> tuple[SeededCell, Case]:
+        """A cell of `size` cases as `_seed_cell` makes them, and its first case (at the measured
+        participant's table) with the identity of its person, a referral, items and relations."""
+        rng = random.Random(20261207)  # noqa: S311 - the same cell twice, as far as chance goes
+        with transaction.atomic():
+            municipality, _ = Municipality.objects.get_or_create(
+                nis_code="99999", defaults={"name_nl": "Benchgem"}
+            )
+            view_case = Permission.objects.get(codename="view_case", content_type__app_label="cases")
+            tag = f"{uuid.uuid4().hex[:6]}-{label}"
+            entry = self._seed_cell(size, tag, municipality, view_case, rng, options)
+            case = Case.objects.select_related("subject").get(cell=entry.cell, reference="2026-00001")
+            self._fill(entry, case, rng, options)
+        return entry, case
+
+    def _fill(self, entry: SeededCell, case: Case, rng: random.Random, options: dict[str, Any]) -> None:
+        """What the detail page shows besides the case: the person's identity, the referral,
+        the items (from several participants of the table) and the relations."""
+        coordinator = entry.coordinator.user
+        paragraph = "Signalen op school en online, besproken met de ouders en het CLB; opvolging loopt. " * 4
+        subject = case.subject
+        subject.first_name, subject.last_name = "Voornaam", "Familienaam"
+        subject.birth_date = datetime.date(2004, 5, 17)
+        subject.address, subject.contact = "Straat 1\n9999 Benchgem", "0470 00 00 00"
+        subject.identity_recorded_at = case.opened_at
+        subject.save()
+        referral = Referral.objects.create(
+            cell=entry.cell,
+            subject=subject,
+            referred_by=coordinator,
+            referred_on=datetime.date(2026, 1, 5),
+            signals=paragraph,
+            context="Context bij de aanmelding.",
+            existing_support="Begeleiding door het CLB.",
+            status="retained",
+            qualified_by=coordinator,
+            qualified_at=case.opened_at,
+        )
+        Case.objects.filter(pk=case.pk).update(referral=referral)
+        table = [
+            seat.participant
+            for seat in Seat.objects.filter(case=case).select_related("participant__membership__user")
+        ]
+        for n in range(options["detail_items"] if table else 0):
+            owner = table[n % len(table)]
+            InformationItem.objects.create(
+                cell=entry.cell,
+                case=case,
+                owner=owner,
+                organisation_id=owner.organisation_id,
+                shared_on=datetime.date(2026, 2, 1) + datetime.timedelta(days=n),
+                category="behaviour" if n % 3 else "other",
+                text=f"Informatie {n + 1}. {paragraph}",
+                justification="" if n % 3 else "Nodig om de risico's in te schatten.",
+                consent=True,
+                created_by=owner.membership.user,
+            )
+        for n in range(options["detail_relations"]):
+            Relation.objects.create(
+                cell=entry.cell,
+                case=case,
+                kind="sibling" if n % 2 else "parent",
+                name=f"Relatie {n + 1} van de persoon",
+                birth_date=datetime.date(1975 + 7 * n, 3, 1 + rng.randrange(27)),
+                notes="Woont in; betrokken bij de opvolging.",
+                is_minor=False,
+                created_by=coordinator,
+            )
+
     # --- the listing query ------------------------------------------------------------------
 
     def _listing_query(self, entry: SeededCell, repeat: int, targets: Targets) -> None:
@@ -328,6 +521,46 @@ def _get(client: Any, url: str) -> Any:
     if response.status_code != 200:
         raise CommandError(f"{url} answered {response.status_code}.")
     return response
+
+
+def _both_orders(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """`interleaved_medians` for half the rounds in one order and half in the other, so that
+    neither side of a comparison always goes first in a round."""
+    first = interleaved_medians(calls, (rounds + 1) // 2)
+    second = interleaved_medians(dict(reversed(calls.items())), rounds // 2)
+    return {label: first[label] + second[label] for label in calls}
+
+
+def _queries_on_each(call: Callable[[], Any]) -> tuple[int, int]:
+    """The queries one call makes on the main database and on the key store, after a warm-up."""
+    call()
+    reset_queries()
+    with CaptureQueriesContext(connection) as main, CaptureQueriesContext(connections[KEYS]) as keys:
+        call()
+    return len(main.captured_queries), len(keys.captured_queries)
+
+
+def _sealing(case: Case) -> tuple[int, int, set[str]]:
+    """How the case's values are sealed (its person's, its own, its referral's, items' and
+    relations'): how many with the ring, how many with a data key, and the data keys."""
+    ring, under_keys, data_keys = 0, 0, set()
+    rows: list[tuple[type[models.Model], models.Q]] = [
+        (Subject, models.Q(pk=case.subject_id)),
+        (Case, models.Q(pk=case.pk)),
+        (Referral, models.Q(case=case)),
+        (InformationItem, models.Q(case=case)),
+        (Relation, models.Q(case=case)),
+    ]
+    for model, where in rows:
+        fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
+        for values in model._base_manager.filter(where).values_list(*fields):
+            for value in values:
+                if value is not None and value.data_key is None:
+                    ring += 1
+                elif value is not None:
+                    under_keys += 1
+                    data_keys.add(value.data_key)
+    return ring, under_keys, data_keys
 
 
 def _queries(call: Callable[[], Any]) -> int:
