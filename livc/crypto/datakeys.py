@@ -206,7 +206,9 @@ def key_for_owner(owner: str) -> tuple[str, AESGCM]:
 
 
 def make_keys(owners: Iterable[str]) -> int:
-    """Give each of these owners a key now, in one insert (bulk seeding); the number made."""
+    """Give each of these new owners (rows about to be made, in bulk seeding) a key now, in one
+    insert; the number made. An owner that has a key already gets a second one: both work, the
+    newest seals, and `destroy_keys` destroys both."""
     from livc.crypto.models import DataKey
 
     made = []
