@@ -1,7 +1,7 @@
 """Moving values between keys: existing values under their owners' data keys, and one owner's
 values under a new data key (docs/adr/0010)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,12 +14,35 @@ from livc.crypto.models import DestroyedBecause
 
 
 @dataclass
-class Moved:
-    """What one model's pass did: rows and values moved, and values that failed (no value)."""
+class Tally:
+    """What one model's pass did: rows and values rewritten, and values that failed (messages
+    that name the row, never a value)."""
 
     rows: int = 0
     values: int = 0
     failures: list[str] = field(default_factory=list)
+
+
+def walk(
+    model: type[models.Model], columns: Sequence[str], *, batch_size: int, lock: bool
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The table's rows as (pk, *columns), in primary-key order, a batch at a time, each batch
+    inside its own transaction (what the caller writes for it commits with it) and, with `lock`,
+    its rows locked: a concurrent save() waits instead of being overwritten. Memory stays bounded
+    and a stopped walk loses at most its current batch."""
+    last = None
+    while True:
+        with transaction.atomic():
+            rows = model._base_manager.order_by("pk")
+            if last is not None:
+                rows = rows.filter(pk__gt=last)
+            if lock:
+                rows = rows.select_for_update(of=("self",))
+            batch = list(rows.values_list("pk", *columns)[:batch_size])
+            yield batch
+        if len(batch) < batch_size:
+            return
+        last = batch[-1][0]
 
 
 def owned_models() -> list[tuple[type[models.Model], list[EncryptedField], str]]:
@@ -38,7 +61,7 @@ def _reseal(
     values: tuple[Any, ...],
     owner: str,
     wanted: Callable[[Ciphertext], bool],
-    moved: Moved,
+    moved: Tally,
     *,
     dry_run: bool = False,
 ) -> dict[str, Ciphertext]:
@@ -61,35 +84,26 @@ def _reseal(
 
 def move_model(
     model: type[models.Model], fields: list[EncryptedField], path: str, *, batch_size: int, dry_run: bool
-) -> Moved:
-    """Re-seal with its owner's data key every value of `model` still sealed with the ring.
-    Walks the table by primary key, a transaction per batch: a rerun goes on where a stopped
-    one ended (what moved is no longer sealed with the ring)."""
+) -> Tally:
+    """Re-seal with its owner's data key every value of `model` still sealed with the ring. A
+    rerun goes on where a stopped one ended (what moved is no longer sealed with the ring)."""
     owner_of_row = datakeys.owner_model(model)
     assert owner_of_row is not None
-    moved, last = Moved(), None
-    while True:
-        with transaction.atomic():
-            rows = model._base_manager.order_by("pk")
-            if last is not None:
-                rows = rows.filter(pk__gt=last)
-            if not dry_run:
-                rows = rows.select_for_update(of=("self",))
-            batch = list(rows.values_list("pk", path, *(f.attname for f in fields))[:batch_size])
-            for pk, owner_pk, *values in batch:
-                if owner_pk is None:
-                    continue  # no owner (an agenda item about no case): the ring seals it
-                owner = datakeys.owner_name(owner_of_row, owner_pk)
-                changes = _reseal(
-                    fields, pk, tuple(values), owner, lambda v: v.data_key is None, moved, dry_run=dry_run
-                )
-                if changes:
-                    moved.rows, moved.values = moved.rows + 1, moved.values + len(changes)
-                    if not dry_run:
-                        model._base_manager.filter(pk=pk).update(**changes)
-        if len(batch) < batch_size:
-            return moved
-        last = batch[-1][0]
+    moved = Tally()
+    columns = [path, *(f.attname for f in fields)]
+    for batch in walk(model, columns, batch_size=batch_size, lock=not dry_run):
+        for pk, owner_pk, *values in batch:
+            if owner_pk is None:
+                continue  # no owner (an agenda item about no case): the ring seals it
+            owner = datakeys.owner_name(owner_of_row, owner_pk)
+            changes = _reseal(
+                fields, pk, tuple(values), owner, lambda v: v.data_key is None, moved, dry_run=dry_run
+            )
+            if changes:
+                moved.rows, moved.values = moved.rows + 1, moved.values + len(changes)
+                if not dry_run:
+                    model._base_manager.filter(pk=pk).update(**changes)
+    return moved
 
 
 def rotate_owner_key(owner_model: type[models.Model], owner_pk: Any) -> int:
@@ -106,7 +120,7 @@ def rotate_owner_key(owner_model: type[models.Model], owner_pk: Any) -> int:
     row, cipher = datakeys._new_key(owner)
     row.save(force_insert=True)
     datakeys.keys.keep(row.pk.hex, cipher, owner)
-    moved = Moved()
+    moved = Tally()
     with transaction.atomic():
         for model, fields, path in owned_models():
             if datakeys.owner_model(model) is not owner_model:

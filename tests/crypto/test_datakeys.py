@@ -27,38 +27,9 @@ from livc.crypto.keyring import DecryptionError, decrypt
 from livc.crypto.models import DataKey, DestroyedBecause
 from livc.crypto.rekey import rotate_owner_key
 from tests.crypto import V1, V2
-from tests.retention.conftest import (
-    KEEP_UNTIL,
-    acknowledged_again,
-    agenda,
-    case_a,
-    clock,
-    discuss,
-    meeting,
-    members,
-    other_case,
-    purge_on,
-    rules,
-    running,
-    scenario,
-    seats,
-)
+from tests.retention.conftest import KEEP_UNTIL, discuss, purge_on
 
 pytestmark = pytest.mark.django_db
-
-__all__ = [
-    "acknowledged_again",
-    "agenda",
-    "case_a",
-    "clock",
-    "meeting",
-    "members",
-    "other_case",
-    "rules",
-    "running",
-    "scenario",
-    "seats",
-]
 
 V3 = "3:" + base64.b64encode(b"test-key-version-three-32-bytes!").decode()
 DAY = datetime.timedelta(days=1)

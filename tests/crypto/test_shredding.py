@@ -22,38 +22,9 @@ from livc.crypto.datakeys import KeyDestroyedError
 from livc.crypto.keyring import DecryptionError
 from livc.crypto.models import DataKey, DestroyedBecause
 from meetings.models import Action, AgendaItem, Decision
-from tests.retention.conftest import (
-    KEEP_UNTIL,
-    acknowledged_again,
-    agenda,
-    case_a,
-    clock,
-    discuss,
-    meeting,
-    members,
-    other_case,
-    purge_on,
-    rules,
-    running,
-    scenario,
-    seats,
-)
+from tests.retention.conftest import KEEP_UNTIL, discuss, purge_on
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-__all__ = [
-    "acknowledged_again",
-    "agenda",
-    "case_a",
-    "clock",
-    "meeting",
-    "members",
-    "other_case",
-    "rules",
-    "running",
-    "scenario",
-    "seats",
-]
 
 RESTORED = "restored_backup"
 TOOLS = ("pg_dump", "pg_restore", "createdb", "dropdb")

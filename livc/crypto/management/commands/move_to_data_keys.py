@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from livc.crypto.rekey import Moved, move_model, owned_models
+from livc.crypto.rekey import Tally, move_model, owned_models
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         verb = "to move" if dry_run else "moved"
-        total = Moved()
+        total = Tally()
         for model, fields, path in owned_models():
             moved = move_model(model, fields, path, batch_size=batch_size, dry_run=dry_run)
             self.stdout.write(f"{model._meta.label}: {moved.rows} row(s), {moved.values} value(s) {verb}")

@@ -1,24 +1,15 @@
 """Rotate the key ring: re-wrap every data key with the newest ring key, and re-encrypt the
 values sealed with the ring directly (those that belong to no case) that an older key sealed."""
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import models, transaction
+from django.db import models
 
 from livc.crypto.datakeys import rewrap_keys
 from livc.crypto.fields import Ciphertext, EncryptedField, encrypted_models
 from livc.crypto.keyring import DecryptionError, decrypt, encrypt, newest_key_version
-
-
-@dataclass
-class Tally:
-    """What one model's pass did: rows and values (re-)encrypted, and values that failed."""
-
-    rows: int = 0
-    values: int = 0
-    failures: list[str] = field(default_factory=list)
+from livc.crypto.rekey import Tally, walk
 
 
 class Command(BaseCommand):
@@ -89,30 +80,15 @@ def rotate_model(
     model: type[models.Model], fields: list[EncryptedField], *, newest: int, batch_size: int, dry_run: bool
 ) -> Tally:
     """Walk the table by primary key, one transaction per batch, so memory stays bounded."""
-    tally, last = Tally(), None
-    while True:
-        with transaction.atomic():
-            batch = _read_batch(model, fields, after=last, size=batch_size, lock=not dry_run)
-            for pk, *values in batch:
-                changes = _reencrypt_row(fields, pk, values, newest, tally)
-                if changes:
-                    tally.rows, tally.values = tally.rows + 1, tally.values + len(changes)
-                    if not dry_run:
-                        model._base_manager.filter(pk=pk).update(**changes)
-        if len(batch) < batch_size:
-            return tally
-        last = batch[-1][0]
-
-
-def _read_batch(
-    model: type[models.Model], fields: list[EncryptedField], *, after: Any, size: int, lock: bool
-) -> list[tuple[Any, ...]]:
-    rows = model._base_manager.order_by("pk")
-    if after is not None:
-        rows = rows.filter(pk__gt=after)
-    if lock:
-        rows = rows.select_for_update()  # a concurrent save() waits instead of being overwritten
-    return list(rows.values_list("pk", *(f.attname for f in fields))[:size])
+    tally = Tally()
+    for batch in walk(model, [f.attname for f in fields], batch_size=batch_size, lock=not dry_run):
+        for pk, *values in batch:
+            changes = _reencrypt_row(fields, pk, values, newest, tally)
+            if changes:
+                tally.rows, tally.values = tally.rows + 1, tally.values + len(changes)
+                if not dry_run:
+                    model._base_manager.filter(pk=pk).update(**changes)
+    return tally
 
 
 def _reencrypt_row(
