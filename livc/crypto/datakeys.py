@@ -194,13 +194,19 @@ def key_for_owner(owner: str) -> tuple[str, AESGCM]:
     if found is not None:
         return found
     row = DataKey.objects.filter(owner=owner, destroyed_at__isnull=True).order_by("-created_at").first()
-    if row is not None:
-        cipher = _unwrap(row)
-    else:
-        # Made outside the caller's transaction (another database): a key whose row is rolled
-        # back stays behind, sealing nothing, and harms no one.
-        row, cipher = _new_key(owner)
-        row.save(force_insert=True)
+    if row is None:
+        return new_key(owner)
+    cipher = _unwrap(row)
+    keys.keep(row.pk.hex, cipher, owner)
+    return row.pk.hex, cipher
+
+
+def new_key(owner: str) -> tuple[str, AESGCM]:
+    """A new data key for the owner, which seals its values from now on (any older live key
+    still opens what it sealed): its id and its cipher. Made outside the caller's transaction
+    (another database): a key whose owner's row is rolled back stays behind, sealing nothing."""
+    row, cipher = _new_key(owner)
+    row.save(force_insert=True)
     keys.keep(row.pk.hex, cipher, owner)
     return row.pk.hex, cipher
 
@@ -309,16 +315,32 @@ def destroy_keys(owners: Iterable[str], *, because: str, when: datetime.datetime
     from livc.crypto.models import DataKey
 
     wanted = sorted(set(owners))
-    when = when or timezone.now()
+    when = when or timezone.now()  # one moment for every chunk
     destroyed: list[str] = []
     for start in range(0, len(wanted), FETCH_CHUNK):
-        live = DataKey.objects.filter(
-            owner__in=wanted[start : start + FETCH_CHUNK], destroyed_at__isnull=True
-        )
-        destroyed += live.values_list("owner", flat=True).distinct()
-        live.update(wrapped=None, destroyed_at=when, destroyed_because=because)
-    keys.clear()  # nothing this process unwrapped may outlive its destruction
+        live = DataKey.objects.filter(owner__in=wanted[start : start + FETCH_CHUNK])
+        destroyed += _destroy(live, because=because, when=when)
     return destroyed
+
+
+def destroy_key_ids(key_ids: Iterable[str], *, because: str, when: datetime.datetime | None = None) -> None:
+    """Destroy these keys (by id) and no other of their owners' (a rotation's old keys)."""
+    from livc.crypto.models import DataKey
+
+    _destroy(
+        DataKey.objects.filter(pk__in=[uuid.UUID(hex=key_id) for key_id in key_ids]),
+        because=because,
+        when=when,
+    )
+
+
+def _destroy(rows: Any, *, because: str, when: datetime.datetime | None) -> list[str]:
+    """Destroy the live keys among `rows`; the owners that had one."""
+    live = rows.filter(destroyed_at__isnull=True)
+    owners = list(live.values_list("owner", flat=True).distinct())
+    live.update(wrapped=None, destroyed_at=when or timezone.now(), destroyed_because=because)
+    keys.clear()  # nothing this process unwrapped may outlive its destruction
+    return owners
 
 
 def rewrap_keys(*, batch_size: int = 1000, dry_run: bool = False) -> tuple[int, int]:

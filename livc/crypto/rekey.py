@@ -117,9 +117,7 @@ def rotate_owner_key(owner_model: type[models.Model], owner_pk: Any) -> int:
         for key in DataKey.objects.filter(owner=owner, destroyed_at__isnull=True).values_list("pk", flat=True)
     }
     datakeys.keys.clear()
-    row, cipher = datakeys._new_key(owner)
-    row.save(force_insert=True)
-    datakeys.keys.keep(row.pk.hex, cipher, owner)
+    datakeys.new_key(owner)  # seals from now on; the old keys still open what they sealed
     moved = Tally()
     with transaction.atomic():
         for model, fields, path in owned_models():
@@ -133,8 +131,5 @@ def rotate_owner_key(owner_model: type[models.Model], owner_pk: Any) -> int:
                     model._base_manager.filter(pk=pk).update(**changes)
         if moved.failures:
             raise DecryptionError("; ".join(moved.failures))
-    DataKey.objects.filter(pk__in=[row_id for row_id in old]).update(
-        wrapped=None, destroyed_at=row.created_at, destroyed_because=DestroyedBecause.ROTATED
-    )
-    datakeys.keys.clear()
+    datakeys.destroy_key_ids(old, because=DestroyedBecause.ROTATED)
     return moved.values
