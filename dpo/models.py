@@ -17,6 +17,8 @@ from livc.crypto.fields import EncryptedTextField
 class AuditSettings(models.Model):
     """Per-cell thresholds of the unusual-access signals; a cell without a row uses the defaults."""
 
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+
     cell = models.OneToOneField("cells.Cell", on_delete=models.PROTECT, related_name="+", primary_key=True)
     burst_objects = models.PositiveIntegerField(
         _("distinct objects"),
@@ -81,6 +83,8 @@ class Breach(models.Model):
     a suspected one (status "reported", `reported_by` set, `discovered_at` the moment they
     noticed it): the 72 hours run from there. The DPO's first change marks it recorded.
     """
+
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey("cells.Cell", on_delete=models.PROTECT, related_name="+")

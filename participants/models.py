@@ -59,6 +59,7 @@ EXCLUDED_TYPES: dict[str, object] = {
 
 
 class Organisation(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="organisations")
     name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
@@ -100,6 +101,8 @@ class Participant(models.Model):
     too): information brought to the table is owned by a participant and their organisation.
     Access itself comes from the membership; revoking a participant deactivates it.
     """
+
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
 
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="participants")
     membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="participant")
@@ -186,6 +189,8 @@ class Invitation(models.Model):
     """An invitation to the table: proposed by the coordinator, approved by a mayor, answered
     by the invitee. An ad hoc invitation is linked to its case by the cases app."""
 
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="invitations")
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"))
@@ -260,6 +265,8 @@ class Invitation(models.Model):
 class InvitationEvent(models.Model):
     """One step in an invitation's history: who did what, when, and why if a reason was given."""
 
+    cell_path = "invitation"  # row-level security: its invitation's cell
+
     class Action(models.TextChoices):
         DRAFTED = "drafted", _("drafted")
         EDITED = "edited", _("edited")
@@ -308,6 +315,8 @@ class RulesOfProcedure(models.Model):
     time; approving a new one supersedes it; old versions stay readable.
     """
 
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="rules_versions")
     version = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text"))
@@ -344,6 +353,8 @@ CONFIDENTIALITY_STATEMENT_VERSION = "2026-1"
 
 class ConfidentialityAcknowledgement(models.Model):
     """A member's acknowledgement of the secrecy of the table, with the versions it covered."""
+
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
 
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="acknowledgements")
     user = models.ForeignKey(

@@ -33,6 +33,8 @@ def _default_warning_days() -> int:
 class RetentionSettings(models.Model):
     """A cell's own retention periods; a cell without a row uses the deployment's defaults."""
 
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+
     cell = models.OneToOneField(Cell, on_delete=models.PROTECT, primary_key=True, related_name="+")
     not_retained_days = models.PositiveSmallIntegerField(
         _("keep a not-retained referral (days)"),
@@ -62,6 +64,7 @@ class PurgeKind(models.TextChoices):
 
 
 class PurgeRecord(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"))
     kind = models.CharField(_("what"), max_length=10, choices=PurgeKind.choices)
     reference = models.CharField(_("case reference"), max_length=12, blank=True)

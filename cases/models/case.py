@@ -18,6 +18,7 @@ class CaseStatus(models.TextChoices):
 
 
 class Case(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     encryption_owner = "subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="cases")
@@ -57,6 +58,8 @@ class Case(models.Model):
 class CaseSequence(models.Model):
     """The last reference number given per cell and year (locked while numbering)."""
 
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
@@ -73,6 +76,8 @@ class CaseSequence(models.Model):
 class Seat(models.Model):
     """A participant seated at a case's table. The service that creates or deletes a seat
     also grants or revokes the participant's object permission on the case."""
+
+    cell_path = "case"  # row-level security: its case's cell
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="seats")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="seats")
@@ -98,6 +103,8 @@ class Seat(models.Model):
 
 class CaseInvitation(models.Model):
     """Links an ad hoc invitation to its case: the invitee is seated there on acceptance."""
+
+    cell_path = "case"  # row-level security: its case's cell
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="case_link")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="invitations")

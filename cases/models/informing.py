@@ -39,6 +39,7 @@ INFORMING_NEXT: dict[str | None, frozenset[str]] = {
 
 
 class InformingEntry(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     encryption_owner = "case__subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+")

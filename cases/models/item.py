@@ -37,6 +37,7 @@ SPECIAL_CATEGORIES = frozenset(
 
 
 class InformationItem(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     encryption_owner = "pk"  # livc.crypto.datakeys: its own data key: withdrawing the item destroys it
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+")

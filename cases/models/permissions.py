@@ -9,8 +9,10 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
+    cell_path = "content_object"  # row-level security: its case's cell
     content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE)
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    cell_path = "content_object"  # row-level security: its case's cell
     content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE)

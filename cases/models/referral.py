@@ -29,6 +29,7 @@ Qualification = ReferralStatus  # the three outcomes are the statuses after `sub
 
 
 class Referral(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     encryption_owner = "subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="referrals")

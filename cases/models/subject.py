@@ -16,6 +16,7 @@ from livc.crypto.fields import EncryptedCharField, EncryptedDateField, Encrypted
 
 
 class Subject(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     encryption_owner = (
         "pk"  # livc.crypto.datakeys: the person's data key, which the referral and the case share
     )
@@ -58,6 +59,8 @@ class Subject(models.Model):
 class IdentityRequest(models.Model):
     """A request to record a minor's identity: held encrypted until a second person approves."""
 
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
@@ -98,6 +101,8 @@ class RelationKind(models.TextChoices):
 
 class Relation(models.Model):
     """Someone in the subject's life who matters for the follow-up (e.g. their children)."""
+
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
 
     encryption_owner = "pk"  # livc.crypto.datakeys: its own data key: removing the relation destroys it
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

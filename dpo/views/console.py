@@ -38,6 +38,7 @@ from livc.audit import chain
 from livc.audit import services as audit_services
 from livc.audit.access import record_access, shows_personal_data
 from livc.audit.models import AccessKind, LogEntry
+from livc.database.tenancy import streamed_in_cell
 from livc.forms import add_service_errors
 from livc.http import CellRequest
 from livc.pagination import BoundedPaginator
@@ -173,7 +174,8 @@ def log_csv(request: CellRequest) -> HttpResponseBase:
     if not form.is_valid():
         return _back_to_log(request)
     record_access(request, request.cell, kind=AccessKind.EXPORT, details=_export_details(form, "csv"))
-    response = StreamingHttpResponse(csv_chunks(entries), content_type="text/csv; charset=utf-8")
+    chunks = streamed_in_cell(request.cell.pk, csv_chunks(entries))  # read after the request's transaction
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{request.cell.slug}-{_stamp()}.csv"'
     return response
 

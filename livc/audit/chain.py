@@ -72,6 +72,7 @@ from livc.audit.models import (
     VerificationKind,
     content_type_key,
 )
+from livc.database.tenancy import cell_scope
 
 SEAL_CHUNK = 1000  # entries sealed per transaction (the head stays locked that long)
 EXTEND_LIMIT = 200_000  # entries an incremental run of the beat task walks per chain at most
@@ -142,7 +143,7 @@ def seal_pending(
     sealed = 0
     while limit is None or sealed < limit:
         size = SEAL_CHUNK if limit is None else min(SEAL_CHUNK, limit - sealed)
-        with transaction.atomic(using=using):
+        with _chain_scope(chain_key, using):
             head = ChainHead.locked(chain_key, using, skip_locked=not wait)
             if head is None:
                 break
@@ -167,27 +168,33 @@ def seal_pending(
     return sealed
 
 
+def _chain_scope(chain_key: int, using: str) -> Any:
+    """The transaction of one sealing step: in the chain's cell (row-level security, docs/adr/0011)."""
+    if using != DEFAULT_DB_ALIAS:
+        return transaction.atomic(using=using)
+    return cell_scope(chain_key or None)
+
+
 def _seal_rows(chain_key: int, links: list[LogEntry], using: str) -> int:
     """Give these unsealed entries their positions and hashes; returns how many rows changed.
 
-    On PostgreSQL one UPDATE ... FROM (VALUES ...); elsewhere `bulk_update`, whose CASE per
-    column costs a comparison per row and entry (a thousand entries sealed 20 times slower)."""
+    On PostgreSQL one UPDATE ... FROM unnest(...), in `livc_audit_seal` (livc/database/setup.py);
+    elsewhere `bulk_update`, whose CASE per column costs a comparison per row and entry (a
+    thousand entries sealed 20 times slower)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return _unsealed(chain_key, using).bulk_update(links, ["chain_seq", "prev_hash", "entry_hash"])
-    quote = connection.ops.quote_name
-    values = ", ".join(["(%s::bigint, %s::bigint, %s::varchar, %s::varchar)"] * len(links))
-    sql = (
-        f"UPDATE {quote(LogEntry._meta.db_table)} AS entry "  # noqa: S608  names from the model
-        f"SET {quote('chain_seq')} = link.seq, {quote('prev_hash')} = link.prev, "
-        f"{quote('entry_hash')} = link.hash "
-        f"FROM (VALUES {values}) AS link (id, seq, prev, hash) "
-        f"WHERE entry.{quote('id')} = link.id AND entry.{quote('chain_seq')} IS NULL"
-    )
-    params = [value for link in links for value in (link.pk, link.chain_seq, link.prev_hash, link.entry_hash)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.rowcount)
+    with connection.cursor() as cursor:  # as the owner: the application's role may not UPDATE the log
+        cursor.execute(
+            "SELECT livc_audit_seal(%s::bigint[], %s::bigint[], %s::text[], %s::text[])",
+            [
+                [link.pk for link in links],
+                [link.chain_seq for link in links],
+                [link.prev_hash for link in links],
+                [link.entry_hash for link in links],
+            ],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def seal_all_pending(*, using: str = DEFAULT_DB_ALIAS, wait: bool = False) -> int:
@@ -244,7 +251,15 @@ class SealingStatus:
 
 
 def sealing_status(chain_key: int | None = None) -> SealingStatus:
-    """The entries waiting to be sealed, of one chain or of all (read from the partial index)."""
+    """The entries waiting to be sealed, of one chain or of all (read from the partial index).
+
+    All chains' backlog on PostgreSQL comes from `livc_audit_unsealed`, which sees every cell's
+    entries: the health check asks it from a request that is in no cell."""
+    if chain_key is None and connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pending, oldest FROM livc_audit_unsealed()")
+            pending, oldest = cursor.fetchone()
+        return SealingStatus(pending=pending, oldest=oldest)
     waiting = LogEntry.objects.filter(chain_seq__isnull=True) if chain_key is None else _unsealed(chain_key)
     summary = waiting.aggregate(pending=Count("id"), oldest=Min("timestamp"))
     return SealingStatus(pending=summary["pending"], oldest=summary["oldest"])

@@ -11,6 +11,10 @@ UPDATE and DELETE, with two exceptions:
 - the retention purge's scrub (`services.scrub_entries_for_objects`), which may only blank the
   scrubbable columns and stamp `scrubbed_at`, after switching the exception on for its own
   transaction (`SET LOCAL livc.audit_scrub = 'on'`);
+
+On top of the trigger, the application's database role may not UPDATE or DELETE the table at all
+(livc/database/setup.py): both changes go through functions that run as the tables' owner,
+`livc_audit_scrub` (only for objects that are gone) and `livc_audit_seal`.
 - the sealer (`livc.audit.chain.seal_pending`): an entry is inserted unsealed (no position, no
   hashes, but its content digest), and may be updated once to receive its position, the
   previous link's hash and its own hash, nothing else (ADR 8).
@@ -151,6 +155,8 @@ class LogEntry(AbstractLogEntry):
     # Meta; django-auditlog's single-column indexes (action, content type, object id, time,
     # cell, and the LIKE twins of object_pk and cid) are left out. Each index costs every
     # insert and every scrub an index entry; the purge's scrub rewrites thousands of rows.
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+    rows_without_cell = True  # logins and platform events belong to no cell
     action = models.PositiveSmallIntegerField(_("action"), choices=LogAction.choices)
     content_type = models.ForeignKey(
         to="contenttypes.ContentType",
@@ -280,6 +286,8 @@ class AccessedCase(models.Model):
     "who saw case X" finds every reader (`dpo/lookups.py::entries_about_case`). Ids only: the
     row outlives the case's purge as the entry does, and is append-only like it.
     """
+
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
 
     entry = models.ForeignKey(
         LogEntry, on_delete=models.PROTECT, related_name="accessed_cases", db_index=False

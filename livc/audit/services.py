@@ -13,7 +13,6 @@ from django.utils import timezone
 from livc.accounts.models import User
 from livc.audit.events import EventKind, record_events
 from livc.audit.models import (
-    SCRUB_SETTING,
     SCRUBBABLE_FIELDS,
     ChainVerification,
     LogEntry,
@@ -65,23 +64,17 @@ SCRUB_CHUNK = 1000
 def _scrub(by_type: dict[ContentType, set[str]], *, actor: User | None) -> Counter[tuple[str, str]]:
     scrubbed: Counter[tuple[str, str]] = Counter()
     per_cell: dict[int | None, Counter[str]] = defaultdict(Counter)
-    now = LogEntry._meta.get_field("scrubbed_at").get_db_prep_value(timezone.now(), connection)
-    _allow_scrub(True)
+    now = timezone.now()
     for content_type, object_pks in by_type.items():
         label = f"{content_type.app_label}.{content_type.model}"
         ordered = sorted(object_pks)
         for start in range(0, len(ordered), SCRUB_CHUNK):
-            chunk = ordered[start : start + SCRUB_CHUNK]
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _scrub_statement(len(chunk)), [now, content_type.pk, *chunk, EventKind.ENTRIES_SCRUBBED]
-                )
-                found = Counter(cursor.fetchall())
-            for (cell_id, object_pk), number in found.items():
+            for (cell_id, object_pk), number in _scrub_chunk(
+                content_type, ordered[start : start + SCRUB_CHUNK], now
+            ):
                 scrubbed[(label, object_pk)] += number
                 per_cell[cell_id]["entries"] += number
                 per_cell[cell_id]["objects"] += 1
-    _allow_scrub(False)
     cells = Cell.objects.in_bulk([cell_id for cell_id in per_cell if cell_id is not None])
     record_events(
         {
@@ -96,7 +89,7 @@ def _scrub(by_type: dict[ContentType, set[str]], *, actor: User | None) -> Count
 
 
 # What each scrubbable column becomes: text columns empty, JSON columns SQL NULL.
-_BLANK = {
+BLANK = {
     "object_repr": "''",
     "changes_text": "''",
     "changes": "NULL",
@@ -105,14 +98,34 @@ _BLANK = {
 }
 
 
-def _scrub_statement(count: int) -> str:
-    """Blank the entries about `count` objects of one type and return (cell, object) of each.
+def _scrub_chunk(
+    content_type: ContentType, object_pks: list[str], now: Any
+) -> Iterable[tuple[tuple[Any, str], int]]:
+    """Blank the entries about these objects of one type; returns ((cell, object), entries) pairs.
 
-    One statement (UPDATE ... RETURNING, PostgreSQL and SQLite 3.35+) where the ORM needs two
-    (a count, then the update): the scrub handles tens of thousands of entries per purge.
+    On PostgreSQL through `livc_audit_scrub` (livc/database/setup.py), which runs as the tables'
+    owner and refuses unless every object is gone (or erased): the application's role may not
+    UPDATE the log. Elsewhere (SQLite, development) one UPDATE ... RETURNING.
     """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT cell_id, object_pk FROM livc_audit_scrub(%s, %s, %s, %s)",
+                [content_type.pk, object_pks, now, EventKind.ENTRIES_SCRUBBED],
+            )
+        else:
+            cursor.execute(
+                _scrub_statement(len(object_pks)),
+                [LogEntry._meta.get_field("scrubbed_at").get_db_prep_value(now, connection), content_type.pk,
+                 *object_pks, EventKind.ENTRIES_SCRUBBED],
+            )  # fmt: skip
+        return Counter(cursor.fetchall()).items()
+
+
+def _scrub_statement(count: int) -> str:
+    """Blank the entries about `count` objects of one type and return (cell, object) of each (SQLite)."""
     quote = connection.ops.quote_name
-    blank = ", ".join(f"{quote(name)} = {_BLANK[name]}" for name in SCRUBBABLE_FIELDS)
+    blank = ", ".join(f"{quote(name)} = {BLANK[name]}" for name in SCRUBBABLE_FIELDS)
     placeholders = ", ".join(["%s"] * count)
     return (
         f"UPDATE {quote(LogEntry._meta.db_table)} SET {blank}, {quote('scrubbed_at')} = %s "  # noqa: S608
@@ -120,14 +133,6 @@ def _scrub_statement(count: int) -> str:
         f"AND {quote('scrubbed_at')} IS NULL AND {quote('event')} <> %s "
         f"RETURNING {quote('cell_id')}, {quote('object_pk')}"
     )
-
-
-def _allow_scrub(on: bool) -> None:
-    """Switch the trigger's exception on or off for the current transaction (PostgreSQL only)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, true)", [SCRUB_SETTING, "on" if on else "off"])
 
 
 def full_verification_request(*, chain_key: int, user: User | None) -> ChainVerification | None:

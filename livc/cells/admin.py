@@ -1,10 +1,14 @@
 """Platform administration of cells and municipalities. Case content is never registered here."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from livc.cells.models import Cell, Membership, Municipality
+from livc.database.tenancy import enter_cell
 
 
 @admin.register(Municipality)
@@ -46,3 +50,20 @@ class CellAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["municipalities"]
     inlines = [MembershipInline]
+
+    # Row-level security (docs/adr/0011): the administrator works in the cell on screen, whose
+    # memberships the inline lists and saves; the page shows no other cell's.
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        if object_id is not None and object_id.isdigit():
+            enter_cell(int(object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        enter_cell(form.instance.pk)  # a new cell: its memberships are saved once it has its id
+        super().save_related(request, form, formsets, change)

@@ -117,6 +117,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 
 class Membership(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+    person_path = "user"  # and a person's own memberships, for the cell switcher
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)

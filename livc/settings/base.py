@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "meetings",
     "retention",
     "dpo",
+    "livc.database",  # last: after every app's migrations, its roles, grants and policies
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "livc.database.middleware.ScopeMiddleware",  # one transaction per request; the cell's rows only
     "livc.accounts.middleware.LoginRequiredMiddleware",  # Django's, with a 401 for htmx
     "django_otp.middleware.OTPMiddleware",
     "livc.accounts.middleware.UserLanguageMiddleware",
@@ -106,12 +108,25 @@ TEMPLATES = [
 # --- Database, cache, sessions ----------------------------------------------------------
 # DATABASE_URL: postgres://user:pass@host:5432/name in production; SQLite file by default.
 DATABASES = {"default": env_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Behind PgBouncer in transaction pooling mode (docker-compose.yml, docs/architecture.md): each
+# transaction may run on another server connection, so no server-side cursor outlives it and no
+# statement is prepared. Session state is never used (row-level security's cell is `SET LOCAL`).
+if env_bool("DATABASE_POOLED", default=False) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # The key store (docs/adr/0010): the data keys of cases, referrals and items, apart from what they
 # encrypt, with its own, shorter-lived backups. KEYS_DATABASE_URL names it; by default it is the
 # main database's neighbour: "<name>_keys" on the same PostgreSQL server, or keys.sqlite3.
 DATABASES["keys"] = keys_database("KEYS_DATABASE_URL", main=DATABASES["default"], base_dir=BASE_DIR)
 DATABASE_ROUTERS = ["livc.crypto.routers.KeyStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL's roles (docs/adr/0011): `migrate` runs as the tables' owner; the web connects as the
+# application role, which only row-level security's view of one cell and the audit log's INSERT
+# and SELECT; workers and beat connect as the jobs role: the same grants, and the bypass of
+# row-level security that the cross-cell jobs need. Requests take the application role even when
+# the process logged in as another (a test's superuser).
+LIVC_DATABASE_APP_ROLE = env("LIVC_DATABASE_APP_ROLE", default="livc_app")
+LIVC_DATABASE_JOBS_ROLE = env("LIVC_DATABASE_JOBS_ROLE", default="livc_jobs")
 
 REDIS_URL = env("REDIS_URL", default="")  # absent: local-memory cache, Celery runs in-process
 if REDIS_URL:

@@ -24,6 +24,7 @@ NEEDS_REASON = frozenset({ActionStatus.NOT_POSSIBLE, ActionStatus.NOT_UNDERTAKEN
 
 
 class Action(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     encryption_owner = "case__subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+")

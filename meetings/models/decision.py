@@ -42,6 +42,7 @@ class DecisionStatus(models.TextChoices):
 
 
 class Decision(models.Model):
+    cell_path = "item"  # row-level security: its agenda item's cell
     encryption_owner = "case__subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey("meetings.AgendaItem", on_delete=models.CASCADE, related_name="decisions")
@@ -83,6 +84,8 @@ class Decision(models.Model):
 
 class Agreement(models.Model):
     """One present participant's agreement (or not) with a consensus decision."""
+
+    cell_path = "decision"  # row-level security: its decision's cell
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="agreements")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")

@@ -31,6 +31,7 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
     title = models.CharField(
@@ -80,6 +81,9 @@ class AgendaItem(models.Model):
     A case item keeps its place in finalised minutes after the case is purged: the case link
     is cleared, the minutes erased, and `removed_on` says when (docs/rules.md, rule 15).
     """
+
+    cell_path = "meeting"  # row-level security: its meeting's cell
+    erased_when = {"removed_on__isnull": False}  # the purge erases, not deletes (livc_audit_scrub)
 
     # livc.crypto.datakeys: the person's data key; an item about no case is sealed with the ring.
     encryption_owner = "case__subject"
@@ -133,6 +137,8 @@ class AttendanceStatus(models.TextChoices):
 class Attendance(models.Model):
     """Who came, for which items, and whether they acknowledged the secrecy at this meeting."""
 
+    cell_path = "meeting"  # row-level security: its meeting's cell
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="attendances")
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
@@ -159,6 +165,9 @@ class Attendance(models.Model):
 class Addendum(models.Model):
     """A correction to finalised minutes; it counts once a later meeting approved it."""
 
+    cell_path = "item"  # row-level security: its agenda item's cell
+    erased_when = {"item__removed_on__isnull": False}  # erased with its item (livc_audit_scrub)
+
     encryption_owner = "item__case__subject"  # livc.crypto.datakeys: sealed with the person's data key
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="addenda")
@@ -182,6 +191,8 @@ class MinutesDocument(models.Model):
     """The minutes PDF of one meeting for one recipient: only their items, their name and the
     copy's document number on every page. Made by a background task; stored encrypted (it
     holds case content)."""
+
+    cell_path = "meeting"  # row-level security: its meeting's cell
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
