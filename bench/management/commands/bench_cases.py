@@ -23,13 +23,29 @@ participant and as the coordinator, the case list and that case's detail page in
 interleaved round by round (`--sealing-rounds`, half of them in either order): queries on the
 main database and on the key store, median and p95.
 
+And what row-level security costs the case pages (docs/adr/0011), in the largest cell, whose
+newest case at the measured participant's table is given its person's identity, a referral,
+items and relations as above: as the participant and as the coordinator, the case list and that
+case's detail page as every request runs them ("RLS on": the request's transaction narrowed to
+the application role, `LIVC_DATABASE_APP_ROLE`, to which the policies apply), beside the same
+pages with that setting overridden to "none" ("RLS off": the same transaction and the same
+`set_config` round trips, but as the superuser this process logged in as, to which no policy
+applies). First one request in each mode probes, just before its first query on the cases'
+table, the role in effect and how many cases of other cells it could see; the command stops
+unless "on" is the application role seeing none of them and "off" the superuser seeing them
+all. Then the queries of each page, and its times interleaved round by round (`--rls-rounds`,
+half of them in either order): median and p95. (These run before the minutes PDF, whose rules
+in force would send the members to acknowledge them first.)
+
 Targets (a miss exits with status 1; `--smoke` checks without enforcing):
   - each page's query count is the same at every size (per page and role);
   - the list in the largest cell takes at most 1.5 times as long as in the smallest (per role);
   - the list's query takes at most 3 times the hand-written SQL (participant, largest cell);
   - the minutes PDF takes under 1 s (coordinator and participant);
   - each page (per role) with per-case data keys takes at most 1.10 times as long as with the
-    values sealed with the ring only (median times).
+    values sealed with the ring only (median times);
+  - each page (per role) makes the same queries with row-level security on and off, and takes
+    at most 1.15 times as long with it on (median times).
 """
 
 import datetime
@@ -47,6 +63,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections, models, reset_queries, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -79,6 +96,7 @@ LIST_RATIO_TARGET = 1.5
 SQL_RATIO_TARGET = 3.0
 PDF_TARGET_SECONDS = 1.0
 SEALING_RATIO_TARGET = 1.10
+RLS_RATIO_TARGET = 1.15
 
 
 @dataclass
@@ -112,6 +130,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--detail-items", type=int, default=8, help="items of the compared case")
         parser.add_argument("--detail-relations", type=int, default=4, help="relations of the compared case")
+        parser.add_argument(
+            "--rls-rounds", type=int, default=60, help="rounds per timing of the row-level security pages"
+        )
         add_smoke_argument(parser)
         add_scratch_argument(parser)
 
@@ -128,8 +149,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Seeded in {time.perf_counter() - started:.1f} s.")
         self._pages(seeded, options["repeat"], targets)
         self._data_keys(options, targets)
+        self._row_level_security(seeded[-1], options, targets)
         self._listing_query(seeded[-1], options["repeat"], targets)
         self._minutes_pdf(seeded[-1], options["pdf_items"], options["pdf_rounds"], targets)
+        self.stdout.write(f"\nbench_cases ran in {time.perf_counter() - started:.0f} s.")
         targets.finish()
 
     # --- seeding -------------------------------------------------------------------------
@@ -401,6 +424,98 @@ class Command(BaseCommand):
                 created_by=coordinator,
             )
 
+    # --- row-level security on and off -------------------------------------------------------
+
+    def _row_level_security(self, entry: SeededCell, options: dict[str, Any], targets: Targets) -> None:
+        """The case pages with row-level security, as every request runs them, beside the same
+        pages as the superuser, for whom no policy applies (see the module's docstring)."""
+        if connection.vendor != "postgresql":
+            self.stdout.write(f"\nRow-level security: none on {connection.vendor}; not measured.")
+            return
+        newest = case_visible_list(member=entry.participant).order_by("-opened_at").first()
+        if newest is None:
+            raise CommandError(f"The participant of the {entry.size}-case cell sees no case.")
+        case = Case.objects.select_related("subject").get(pk=newest.pk)
+        with transaction.atomic():
+            self._fill(entry, case, random.Random(20261208), options)  # noqa: S311 - benchmark data
+        modes = {"RLS on": settings.LIVC_DATABASE_APP_ROLE, "RLS off": "none"}
+        elsewhere = Case.objects.exclude(cell=entry.cell).count()
+        self.stdout.write(
+            f"\nRow-level security: the case pages in the cell of {entry.size:,} cases as the role "
+            f"{modes['RLS on']} (RLS on) and as the superuser the process logged in as (RLS off; "
+            f"LIVC_DATABASE_APP_ROLE=none); {elsewhere:,} cases in other cells."
+        )
+        rounds = options["rls_rounds"]
+        results = []
+        for role in (Role.PARTICIPANT, Role.COORDINATOR):
+            member = entry.participant if role == Role.PARTICIPANT else entry.coordinator
+            client = logged_in_client(member.user)
+            slug = entry.cell.slug
+            pages = {
+                "case list": reverse("cases:list", kwargs={"cell_slug": slug}),
+                "case detail": reverse("cases:detail", kwargs={"cell_slug": slug, "pk": case.pk}),
+            }
+            for page, url in pages.items():
+                by_label: dict[str, Callable[[], Any]] = {
+                    label: partial(_as_role, app_role, partial(_get, client, url))
+                    for label, app_role in modes.items()
+                }
+                if role == Role.PARTICIPANT and page == "case list":
+                    self._prove_modes(by_label, elsewhere)
+                counts = {label: _queries_on_each(call) for label, call in by_label.items()}
+                timings = _both_orders(by_label, rounds)
+                results.append((role, page, counts, timings))
+        self.stdout.write(
+            f"\nPages with row-level security on and off (median and p95 over {rounds} interleaved "
+            "rounds, half in either order; queries on the main database + on the key store):"
+        )
+        for role, page, counts, timings in results:
+            for label in modes:
+                main, keys = counts[label]
+                self.stdout.write(
+                    f"  {role:<12} {page:<12} {label:<7}: {main:>3} + {keys} queries, "
+                    f"median {median(timings[label]):6.1f} ms, p95 {p95(timings[label]):6.1f} ms"
+                )
+        self.stdout.write("")
+        for role, page, counts, timings in results:
+            on, off = median(timings["RLS on"]), median(timings["RLS off"])
+            ratio = on / max(off, 1e-6)
+            self.stdout.write(
+                f"  {role} {page}: {on - off:+.1f} ms with row-level security ({(ratio - 1) * 100:+.1f} %)"
+            )
+            targets.check_equal(
+                f"{role} {page}: queries with RLS on and off",
+                {label: f"{main} + {keys}" for label, (main, keys) in counts.items()},
+            )
+            name = f"{role} {page}, RLS on / RLS off (median times)"
+            targets.check(name, ratio, "<=", RLS_RATIO_TARGET, "x")
+
+    def _prove_modes(self, calls: dict[str, Callable[[], Any]], elsewhere: int) -> None:
+        """One request in each mode: the role in effect at its first query on the cases' table,
+        and the cases of other cells it could see there. "RLS on" must be the application role
+        seeing none; "RLS off" the superuser the process logged in as, seeing every one: else the
+        comparison would not measure row-level security, and the command stops."""
+        if elsewhere == 0:
+            raise CommandError("No case in another cell: nothing to show that row-level security hides.")
+        for label, call in calls.items():
+            probe = _in_effect(call)
+            self.stdout.write(
+                f"  {label:<7}: the page's queries ran as {probe.role} (logged in as {probe.session}, "
+                f"{'superuser' if probe.superuser else 'no superuser'}), seeing {probe.elsewhere:,} cases of "
+                "other cells"
+            )
+            if label == "RLS on":
+                app = settings.LIVC_DATABASE_APP_ROLE
+                right = probe.role == app and not probe.superuser and probe.elsewhere == 0
+            else:
+                right = probe.role == probe.session and probe.superuser and probe.elsewhere == elsewhere
+            if not right:
+                raise CommandError(
+                    f"{label}: the page ran as {probe.role} (superuser: {probe.superuser}) seeing "
+                    f"{probe.elsewhere:,} of the {elsewhere:,} cases of other cells: the comparison would "
+                    "not measure row-level security."
+                )
+
     # --- the listing query ------------------------------------------------------------------
 
     def _listing_query(self, entry: SeededCell, repeat: int, targets: Targets) -> None:
@@ -529,6 +644,49 @@ def _both_orders(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, 
     first = interleaved_medians(calls, (rounds + 1) // 2)
     second = interleaved_medians(dict(reversed(calls.items())), rounds // 2)
     return {label: first[label] + second[label] for label in calls}
+
+
+def _as_role(app_role: str, call: Callable[[], Any]) -> Any:
+    """`call()` with the requests' role set to `app_role` ("none": the process's own role). Both
+    sides of the comparison go through the same override, so that its cost falls on both."""
+    with override_settings(LIVC_DATABASE_APP_ROLE=app_role):
+        return call()
+
+
+@dataclass(frozen=True)
+class Probe:
+    role: str  # current_user
+    session: str  # session_user: the role the process logged in as
+    superuser: bool  # whether the role in effect is one (no policy applies to it)
+    elsewhere: int  # cases of cells other than the transaction's that the role could see
+
+
+PROBE = (
+    "SELECT current_user, session_user, r.rolsuper, (SELECT count(*) FROM cases_case c WHERE c.cell_id "
+    "IS DISTINCT FROM NULLIF(current_setting('livc.cell', true), '')::bigint) "
+    "FROM pg_roles r WHERE r.rolname = current_user"
+)
+
+
+def _in_effect(call: Callable[[], Any]) -> Probe:
+    """Who ran `call()`'s first query on the cases' table (the probe runs on the same connection
+    and in the same transaction, just before that query, on a cursor of its own that Django does
+    not count)."""
+    seen: list[Probe] = []
+
+    def probe(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        if not seen and '"cases_case"' in sql:
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute(PROBE)
+                role, session, superuser, elsewhere = cursor.fetchone()
+            seen.append(Probe(str(role), str(session), bool(superuser), int(elsewhere)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(probe):
+        call()
+    if not seen:
+        raise CommandError("The page made no query on the cases' table: nothing to probe.")
+    return seen[0]
 
 
 def _queries_on_each(call: Callable[[], Any]) -> tuple[int, int]:
