@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from livc.accounts.models import User
+from livc.database.tenancy import enter_cell_of_link
 from livc.forms import add_service_errors
 from participants import selectors, services
 from participants.forms import AcknowledgeForm, DeclineForm, NewAccountForm
@@ -25,7 +26,8 @@ from participants.tokens import BadLink, read_token
 
 def _invitation_or_problem(request: HttpRequest, token: str) -> tuple[Invitation | None, HttpResponse | None]:
     try:
-        link = read_token(token)
+        link = read_token(token)  # its signature holds: the database may tell the invitation's cell
+        enter_cell_of_link(Invitation, link.invitation_id)
         invitation = Invitation.objects.select_related("cell", "organisation").get(pk=link.invitation_id)
     except (BadLink, Invitation.DoesNotExist):
         return None, render(

@@ -190,6 +190,7 @@ class Invitation(models.Model):
     by the invitee. An ad hoc invitation is linked to its case by the cases app."""
 
     cell_path = "cell"  # row-level security (livc/database/policies.py)
+    found_by_signed_link = True  # the e-mailed link opens it before any cell is known
 
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="invitations")
     name = models.CharField(_("name"), max_length=150)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from livc.audit.chain import insert_entries
 from livc.audit.client import client_ip
 from livc.audit.models import LogAction, LogEntry
+from livc.database.tenancy import cell_scope, scope
 
 
 class EventKind:
@@ -143,12 +144,15 @@ def record_account_event(
     Each cell's DPO sees what happened to the accounts of their cell; an account with no
     effective membership (a platform administrator) gets one entry without a cell.
     """
-    cells: Iterable[Any] = _cells_of(user)
-    cells = list(cells) or [None]
-    return [
-        record_event(kind, cell=cell, actor=actor, instance=user, request=request, data=data)
-        for cell in cells
-    ]
+    entries = []
+    for cell in _cells_of(user) or [None]:
+        # Row-level security (docs/adr/0011): each entry is written in its own cell, from a page
+        # that is in none (the login) or in one of them.
+        with cell_scope(cell.pk if cell is not None else None):
+            entries.append(
+                record_event(kind, cell=cell, actor=actor, instance=user, request=request, data=data)
+            )
+    return entries
 
 
 def record_typed_account_event(
@@ -173,7 +177,8 @@ def _cells_of(user: Any) -> list[Any]:
     from livc.cells.models import Membership
 
     memberships = Membership.objects.effective().filter(user=user).select_related("cell").order_by("cell_id")
-    return [membership.cell for membership in memberships]
+    with scope(person_id=user.pk):  # the account's own memberships, whoever is logged in (or no one)
+        return [membership.cell for membership in memberships]
 
 
 def second_factor_failed(request: HttpRequest, *, step: str) -> None:

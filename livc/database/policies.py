@@ -29,6 +29,12 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None
+    return _quote(field.column)
+
+
 def tenant_models() -> list[type[models.Model]]:
     """The models of the main database that declare whose cell their rows are, by table name."""
     found = [
@@ -63,17 +69,18 @@ def predicate(model: type[models.Model]) -> str:
     table = _quote(model._meta.db_table)
     found = _parent(model)
     if found is None:
-        condition = f"{_quote(model._meta.get_field('cell').column)} = {CURRENT_CELL}"  # type: ignore[arg-type]
+        condition = f"{_column(model, 'cell')} = {CURRENT_CELL}"
     else:
         field, parent = found
         parent_table = _quote(parent._meta.db_table)
-        parent_pk = _quote(parent._meta.pk.column)  # type: ignore[union-attr, arg-type]
-        condition = f"EXISTS (SELECT 1 FROM {parent_table} WHERE {parent_table}.{parent_pk} = {table}.{_quote(field.column)})"
+        parent_pk = _column(parent, parent._meta.pk.name)
+        column = _quote(field.column)
+        where = f"{parent_table}.{parent_pk} = {table}.{column}"
+        condition = f"EXISTS (SELECT 1 FROM {parent_table} WHERE {where})"  # noqa: S608  names from the models
     if getattr(model, "rows_without_cell", False):
-        condition = f"{_quote(model._meta.get_field('cell').column)} IS NULL OR {condition}"  # type: ignore[arg-type]
+        condition = f"{_column(model, 'cell')} IS NULL OR {condition}"
     if person := getattr(model, "person_path", None):
-        column = model._meta.get_field(person).column  # type: ignore[union-attr]
-        condition = f"{condition} OR {_quote(column)} = {CURRENT_PERSON}"  # type: ignore[arg-type]
+        condition = f"{condition} OR {_column(model, person)} = {CURRENT_PERSON}"
     return condition
 
 
@@ -86,6 +93,12 @@ def policy_statements(model: type[models.Model]) -> list[str]:
         f"DROP POLICY IF EXISTS {POLICY} ON {table}",
         f"CREATE POLICY {POLICY} ON {table} USING ({condition}) WITH CHECK ({condition})",
     ]
+
+
+def linked_models() -> list[type[models.Model]]:
+    """Tenant models whose rows a signed link names before any cell is known (`found_by_signed_link`):
+    the invitation an e-mailed link opens. `livc_cell_of_link` tells their cell, and nothing else."""
+    return [model for model in tenant_models() if getattr(model, "found_by_signed_link", False)]
 
 
 def tenant_problems() -> list[str]:

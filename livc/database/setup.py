@@ -10,7 +10,9 @@
 - **Row-level security** on every tenant-owned table (`livc.database.policies`).
 - **Functions** that run as the owner (`SECURITY DEFINER`) for the two changes the audit log
   allows: blanking the entries of purged objects (`livc_audit_scrub`), and sealing entries into
-  their chain (`livc_audit_seal`); and the sealing backlog across cells for the health check.
+  their chain (`livc_audit_seal`); the sealing backlog across cells for the health check
+  (`livc_audit_unsealed`); and the cell of a row that a signed link names, before any cell is
+  known (`livc_cell_of_link`: an invitation, for the invitee who has no membership yet).
 
 Run again after every `migrate`: every statement replaces what it finds. The key store's
 database gets its grants too; it has no tenant table.
@@ -25,10 +27,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from livc.database.policies import _quote, policy_statements, tenant_models
+from livc.database.policies import _quote, linked_models, policy_statements, tenant_models
 
 # Tables the application may only append to and read (UPDATE and DELETE go through the functions).
-APPEND_ONLY_TABLES = ("audit_logentry", "audit_chaincheckpoint")
+APPEND_ONLY_TABLES = ("audit_logentry", "audit_accessedcase", "audit_chaincheckpoint")
 READ_ONLY_TABLES = ("django_migrations",)
 # The owner's map from content type to table, for the scrub's check that an object is gone.
 PURGEABLE_TABLE = "livc_purgeable"
@@ -54,7 +56,7 @@ def secure(connection: BaseDatabaseWrapper, *, tenants: bool) -> None:
             for model in tenant_models():
                 for statement in policy_statements(model):
                     cursor.execute(statement)
-            for statement in _functions(app, _schema(connection)):
+            for statement in _functions(connection, app, _schema(connection)):
                 cursor.execute(statement)
 
 
@@ -88,12 +90,13 @@ def _ensure_roles(cursor: Any, app: str, jobs: str) -> None:
 
 def _grants(connection: BaseDatabaseWrapper, app: str, jobs: str, *, tenants: bool) -> list[str]:
     role = _quote(app)
+    schema = _quote(_schema(connection))
     tables = set(connection.introspection.table_names())
     statements = [
-        f"GRANT USAGE ON SCHEMA {_quote(_schema(connection))} TO {role}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {_quote(_schema(connection))} TO {role}",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {_quote(_schema(connection))} TO {role}",
-        f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA {_quote(_schema(connection))} FROM {role}",
+        f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA {schema} FROM {role}",
     ]
     for table in READ_ONLY_TABLES:
         if table in tables:
@@ -136,7 +139,7 @@ def _purgeable(cursor: Any, connection: BaseDatabaseWrapper) -> None:
         assert pk is not None
         rows.append((types[model].pk, model._meta.db_table, pk.column, pk.rel_db_type(connection), erased))
     cursor.execute(f"TRUNCATE {_quote(PURGEABLE_TABLE)}")
-    cursor.executemany(f"INSERT INTO {_quote(PURGEABLE_TABLE)} VALUES (%s, %s, %s, %s, %s)", rows)
+    cursor.executemany(f"INSERT INTO {_quote(PURGEABLE_TABLE)} VALUES (%s, %s, %s, %s, %s)", rows)  # noqa: S608
 
 
 def _erased_query(model: type[models.Model]) -> str | None:
@@ -151,7 +154,7 @@ def _erased_query(model: type[models.Model]) -> str | None:
     return str(sql)
 
 
-def _functions(app: str, schema: str) -> list[str]:
+def _functions(connection: BaseDatabaseWrapper, app: str, schema: str) -> list[str]:
     from livc.audit.models import SCRUB_SETTING, SCRUBBABLE_FIELDS, LogEntry
     from livc.audit.services import BLANK
 
@@ -189,7 +192,7 @@ BEGIN
         RETURNING entry.cell_id::bigint, entry.object_pk::text;
     PERFORM set_config('{SCRUB_SETTING}', 'off', true);
 END
-$fn$"""
+$fn$"""  # noqa: S608  names from the models, nothing from a user
     seal = f"""
 CREATE OR REPLACE FUNCTION livc_audit_seal(
     p_ids bigint[], p_seqs bigint[], p_prev text[], p_hashes text[]
@@ -205,17 +208,34 @@ BEGIN
     GET DIAGNOSTICS changed = ROW_COUNT;
     RETURN changed;
 END
-$fn$"""
+$fn$"""  # noqa: S608  names from the models, nothing from a user
     backlog = f"""
 CREATE OR REPLACE FUNCTION livc_audit_unsealed() RETURNS TABLE (pending bigint, oldest timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {_quote(schema)}, pg_temp AS $fn$
     SELECT count(*), min(timestamp) FROM {log} WHERE chain_seq IS NULL
+$fn$"""  # noqa: S608  names from the models, nothing from a user
+    branches = "".join(
+        f"""
+    IF p_table = '{model._meta.db_table}' THEN
+        RETURN (SELECT cell_id FROM {_quote(model._meta.db_table)}
+                WHERE {_quote(str(model._meta.pk.column))} = p_pk::{model._meta.pk.rel_db_type(connection)});
+    END IF;"""  # noqa: S608  names from the models
+        for model in linked_models()
+        if model._meta.pk is not None
+    )
+    link = f"""
+CREATE OR REPLACE FUNCTION livc_cell_of_link(p_table text, p_pk text) RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {_quote(schema)}, pg_temp AS $fn$
+BEGIN{branches}
+    RAISE EXCEPTION 'no signed link names rows of %', p_table USING ERRCODE = 'insufficient_privilege';
+END
 $fn$"""
-    statements = [scrub, seal, backlog]
+    statements = [scrub, seal, backlog, link]
     for signature in (
         "livc_audit_scrub(integer, text[], timestamptz, text)",
         "livc_audit_seal(bigint[], bigint[], text[], text[])",
         "livc_audit_unsealed()",
+        "livc_cell_of_link(text, text)",
     ):
         statements.append(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
         statements.append(f"GRANT EXECUTE ON FUNCTION {signature} TO {role}")

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 T = TypeVar("T")
 CELL = "livc.cell"
@@ -51,14 +51,22 @@ def _set(values: dict[str, str]) -> dict[str, str]:
     return {name: row[index] or "" for index, name in enumerate(names)}
 
 
+def _write(values: dict[str, str]) -> None:
+    """Set these settings for the current transaction, without reading what they were."""
+    writes = ", ".join("set_config(%s, %s, true)" for _name in values)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(f"SELECT {writes}", [part for item in values.items() for part in item])
+
+
 def _restore(previous: dict[str, str]) -> None:
-    values = {name: (value or "none") if name == ROLE else value for name, value in previous.items()}
-    _set(values)
+    """Set again what was set before a nested scope (no need at a transaction's end)."""
+    _write({name: (value or "none") if name == ROLE else value for name, value in previous.items()})
 
 
 @contextmanager
 def scope(*, person_id: int | None = None, cell_id: int | None = None) -> Iterator[None]:
     """One transaction (or a savepoint in one) as the application role, for this person and cell."""
+    nested = connections[DEFAULT_DB_ALIAS].in_atomic_block
     with transaction.atomic():
         if not _on_postgresql():
             yield
@@ -72,7 +80,8 @@ def scope(*, person_id: int | None = None, cell_id: int | None = None) -> Iterat
         )
         yield
         # Reached only without an exception: with one, the savepoint's rollback undoes the settings.
-        if not connections[DEFAULT_DB_ALIAS].needs_rollback:
+        # A scope that is its own transaction leaves nothing behind: SET LOCAL ends with it.
+        if nested and not connections[DEFAULT_DB_ALIAS].needs_rollback:
             _restore(previous)
 
 
@@ -96,7 +105,22 @@ def enter_cell(cell_id: int) -> None:
         return
     if not connections[DEFAULT_DB_ALIAS].in_atomic_block:
         raise RuntimeError("enter_cell() needs a scope: a cell set outside a transaction would be lost.")
-    _set({CELL: str(cell_id)})
+    _write({CELL: str(cell_id)})
+
+
+def enter_cell_of_link(model: type[models.Model], pk: object) -> bool:
+    """Show the cell of the row a verified signed link names (a model with `found_by_signed_link`),
+    for the rest of the current scope; False if there is no such row. Call it only once the link's
+    signature holds: the database tells the cell of any row of those tables."""
+    if not _on_postgresql():
+        return True
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT livc_cell_of_link(%s, %s)", [model._meta.db_table, str(pk)])
+        cell_id = cursor.fetchone()[0]
+    if cell_id is None:
+        return False
+    enter_cell(cell_id)
+    return True
 
 
 def current_cell() -> int | None:

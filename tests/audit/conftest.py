@@ -38,3 +38,18 @@ def dpo_b(cast):
 
 def console(name, cell_slug="alfa", **kwargs):
     return reverse(f"audit:{name}", kwargs={"cell_slug": cell_slug, **kwargs})
+
+
+def entries_about_a_gone_object(cell, actor, count=1, *, name="Jeugdhuis Nergens"):
+    """`count` access entries about an organisation of `cell` that is then deleted, as the purge
+    deletes what it scrubs: the scrub blanks only entries of objects that are gone (docs/adr/0011).
+    Returns (model, primary key) of the object."""
+    from participants.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    gone = OrganisationFactory(cell=cell, name=name)
+    for _ in range(count):
+        make_access(cell, actor, gone, repr_text=name)
+    pk = gone.pk
+    gone.delete()
+    return Organisation, pk

@@ -8,6 +8,7 @@ from livc.audit.chain import seal_all_pending, verify_chain
 from livc.audit.events import EventKind, record_event
 from livc.audit.models import LogEntry
 from livc.audit.services import scrub_entries_for_object
+from tests.audit.conftest import entries_about_a_gone_object
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -52,18 +53,30 @@ def test_the_scrub_setting_alone_does_not_allow_other_changes(entry):
         LogEntry.objects.filter(pk=entry.pk).update(actor_email="someone@else.test")
 
 
-def test_the_purges_scrub_blanks_the_content_and_the_chain_still_verifies(cast, entry):
-    assert scrub_entries_for_object(model=type(cast.alice), object_pk=cast.alice.pk) == 1
-    entry.refresh_from_db()
+def test_the_purges_scrub_blanks_the_content_and_the_chain_still_verifies(cast):
+    model, pk = entries_about_a_gone_object(cast.cell_a, cast.alice)
+    seal_all_pending()
+    about = LogEntry.objects.filter(object_pk=str(pk), content_type__model="organisation")
+    assert scrub_entries_for_object(model=model, object_pk=pk) == about.count() >= 1
+    entry = about.get(access_kind="view")
     assert entry.scrubbed_at is not None
     assert (entry.object_repr, entry.additional_data, entry.changes) == ("", None, None)
+    seal_all_pending()
     assert verify_chain(cast.cell_a.pk).ok
     scrub_event = LogEntry.objects.get(event=EventKind.ENTRIES_SCRUBBED)
     assert scrub_event.cell == cast.cell_a
 
 
+def test_the_scrub_refuses_entries_of_an_object_that_is_still_there(cast, entry):
+    with pytest.raises(DatabaseError, match="not purged"), transaction.atomic():
+        scrub_entries_for_object(model=type(cast.alice), object_pk=cast.alice.pk)
+    entry.refresh_from_db()
+    assert entry.scrubbed_at is None and entry.additional_data == {"x": 1}
+
+
 def test_after_the_scrub_the_table_is_locked_again(cast, entry):
-    scrub_entries_for_object(model=type(cast.alice), object_pk=cast.alice.pk)
+    model, pk = entries_about_a_gone_object(cast.cell_a, cast.alice)
+    scrub_entries_for_object(model=model, object_pk=pk)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         LogEntry.objects.filter(pk=entry.pk).delete()
 

@@ -10,6 +10,7 @@ from livc.audit.events import EventKind, record_event
 from livc.audit.hashing import GENESIS
 from livc.audit.models import ChainHead, LogEntry
 from livc.audit.services import scrub_entries_for_object
+from tests.audit.conftest import entries_about_a_gone_object
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,8 @@ def test_a_sealed_row_written_beyond_the_head_is_reported(cast):
 
 def test_a_scrubbed_entry_still_verifies_but_a_fake_scrub_does_not(cast):
     write_some(cast, 2)
-    assert scrub_entries_for_object(model="accounts.user", object_pk=cast.alice.pk) >= 2
+    model, pk = entries_about_a_gone_object(cast.cell_a, cast.alice, 2)
+    assert scrub_entries_for_object(model=model, object_pk=pk) >= 2
     seal_all_pending()  # the scrub's own events
     status = verify_chain(cast.cell_a.pk)
     assert status.ok and status.scrubbed >= 2

@@ -21,9 +21,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 def refused(sql: str, params: list | None = None) -> str:
     """Run `sql` as the application role in a savepoint; return the SQLSTATE it was refused with."""
-    with pytest.raises(ProgrammingError) as refusal, transaction.atomic(), scope():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params or [])
+    with (
+        pytest.raises(ProgrammingError) as refusal,
+        transaction.atomic(),
+        scope(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params or [])
     return refusal.value.__cause__.sqlstate
 
 
@@ -99,9 +103,9 @@ def test_the_scrub_function_refuses_an_object_that_still_exists_and_blanks_nothi
 
 def test_the_scrub_function_refuses_a_type_it_does_not_know(cast):
     entry = make_access(cast.cell_a, cast.alice, cast.bob, repr_text="Bob Bosmans")
-    with pytest.raises(ProgrammingError, match="never purged"), transaction.atomic(), scope():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT * FROM livc_audit_scrub(%s, %s, now(), '')", [-1, [entry.object_pk]])
+    refusal = pytest.raises(ProgrammingError, match="never purged")
+    with refusal, transaction.atomic(), scope(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM livc_audit_scrub(%s, %s, now(), '')", [-1, [entry.object_pk]])
 
 
 def test_the_scrub_function_accepts_an_erased_agenda_item_only(cast):
@@ -130,7 +134,7 @@ def test_the_deployment_check_refuses_a_superuser_or_the_owner():
     errors = check_application_role()
     assert [error.id for error in errors] == ["livc_database.E002"]
     assert "superuser" in errors[0].msg
-    with pytest.raises(SystemCheckError, match="livc_database.E002"):
+    with pytest.raises(SystemCheckError, match=r"livc_database\.E002"):
         call_command("check", "--deploy", "--database", "default", "--fail-level", "ERROR")
 
 
@@ -160,3 +164,17 @@ def _append_only_trigger() -> str:
             ["pgtrigger_audit_append_only%"],
         )
         return cursor.fetchone()[0]
+
+
+def test_the_cell_of_a_signed_link_s_row_is_told_for_invitations_only(cast, case_a):
+    from participants.models import Invitation
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(cell=cast.cell_b)
+    with scope(), connection.cursor() as cursor:
+        assert not Invitation.objects.filter(pk=invitation.pk).exists()  # no cell: not seen
+        cursor.execute("SELECT livc_cell_of_link(%s, %s)", ["participants_invitation", str(invitation.pk)])
+        assert cursor.fetchone() == (cast.cell_b.pk,)
+        cursor.execute("SELECT livc_cell_of_link(%s, %s)", ["participants_invitation", "999999999"])
+        assert cursor.fetchone() == (None,)
+    assert refused("SELECT livc_cell_of_link('cases_case', %s)", [str(case_a.pk)]) == "42501"

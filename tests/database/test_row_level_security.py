@@ -82,13 +82,12 @@ def test_a_transaction_in_a_cell_sees_that_cell_s_rows_only(cast, case_a, case_b
 
 
 def test_a_row_of_another_cell_cannot_be_written(cast, case_b):
+    with transaction.atomic(), cell_scope(cast.cell_a.pk), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_case SET cell_id = %s", [cast.cell_a.pk])
+        assert cursor.rowcount == 0  # cell B's case is not even seen
+    insert = "INSERT INTO cases_casesequence (cell_id, year, last) VALUES (%s, 2099, 1)"
     with pytest.raises(ProgrammingError) as refusal, transaction.atomic(), cell_scope(cast.cell_a.pk):
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE cases_case SET cell_id = %s", [cast.cell_a.pk])
-            assert cursor.rowcount == 0  # cell B's case is not even seen
-            cursor.execute(
-                "INSERT INTO cases_casesequence (cell_id, year, last) VALUES (%s, 2099, 1)", [cast.cell_b.pk]
-            )
+        connection.cursor().execute(insert, [cast.cell_b.pk])
     assert refusal.value.__cause__.sqlstate == "42501"  # new row violates row-level security policy
 
 
