@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from livc.cells.models import Cell, Membership, Role
+from livc.database.tenancy import cell_scope
 from livc.mail import send_templated_mail
 from livc.outbox.services import enqueue
 from retention import selectors, services
@@ -52,10 +53,17 @@ def send_weekly_digest() -> int:
 @shared_task
 def send_cell_digest(*, cell_id: int) -> int:
     """Mail each coordinator of the cell what will be purged within the warning period: case
-    references and dates only, never a name. Nothing is sent when nothing is due."""
+    references and dates only, never a name. Nothing is sent when nothing is due. Read in the
+    cell's scope (row-level security, docs/adr/0011): under the workers' role too, the digest
+    can show no other cell's case."""
     cell = Cell.objects.filter(pk=cell_id).first()
     if cell is None:
         return 0
+    with cell_scope(cell.pk):
+        return _send_cell_digest(cell)
+
+
+def _send_cell_digest(cell: Cell) -> int:
     upcoming = selectors.upcoming_get(cell=cell)
     if not upcoming.count:
         return 0

@@ -125,3 +125,22 @@ def test_a_streamed_export_is_read_in_its_cell_after_the_request_s_transaction(c
         body = b"".join(response.streaming_content).decode()
     assert "alice@example.test" in body or "Alice Aerts" in body
     assert "Charlie" not in body
+
+
+def test_a_cell_s_task_reads_in_that_cell_whatever_role_the_worker_has(cast, case_a, case_b, monkeypatch):
+    """`send_cell_digest` runs in its cell's scope: even the workers' role, which bypasses row-level
+    security, reads that cell's rows only there."""
+    import retention.tasks
+    from livc.database.tenancy import current_cell
+
+    seen = {}
+
+    def upcoming_get(*, cell):
+        seen["cell"] = current_cell()
+        seen["cases"] = set(Case.objects.values_list("pk", flat=True))  # no cell filter: the policy's
+        return type("Upcoming", (), {"count": 0})()
+
+    monkeypatch.setattr(retention.tasks.selectors, "upcoming_get", upcoming_get)
+    assert Case.objects.count() == 2  # the test, like the workers' role, sees every cell
+    retention.tasks.send_cell_digest(cell_id=cast.cell_b.pk)
+    assert seen == {"cell": cast.cell_b.pk, "cases": {case_b.pk}}
