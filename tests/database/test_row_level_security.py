@@ -144,3 +144,17 @@ def test_a_cell_s_task_reads_in_that_cell_whatever_role_the_worker_has(cast, cas
     assert Case.objects.count() == 2  # the test, like the workers' role, sees every cell
     retention.tasks.send_cell_digest(cell_id=cast.cell_b.pk)
     assert seen == {"cell": cast.cell_b.pk, "cases": {case_b.pk}}
+
+
+def test_a_person_sees_her_own_case_grants_in_no_cell_and_the_cheap_condition_comes_first(cast, case_a):
+    from cases.models import CaseUserObjectPermission
+    from livc.database.policies import predicate
+
+    assert CaseUserObjectPermission.objects.filter(user=cast.bob).exists()
+    with scope(person_id=cast.bob.pk):
+        assert set(CaseUserObjectPermission.objects.values_list("user_id", flat=True)) == {cast.bob.pk}
+        assert not Case.objects.exists()  # her grants name cases; the cases stay behind their policy
+    with scope():
+        assert not CaseUserObjectPermission.objects.exists()
+    # PostgreSQL evaluates an OR in the order written: the person's comparison before the EXISTS.
+    assert predicate(CaseUserObjectPermission).startswith('"user_id" = ')
