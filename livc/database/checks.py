@@ -29,8 +29,8 @@ def check_application_role(
     app_configs: Any = None, databases: Any = None, **kwargs: Any
 ) -> list[CheckMessage]:
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql":
-        return []
+    if not databases or DEFAULT_DB_ALIAS not in databases or connection.vendor != "postgresql":
+        return []  # like Django's own database checks: only when asked (`check --database default`)
     try:
         with connection.cursor() as cursor:
             cursor.execute(
