@@ -53,7 +53,7 @@ import io
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -329,31 +329,16 @@ class Command(BaseCommand):
                 counts = {label: _queries_on_each(call) for label, call in by_label.items()}
                 timings = _both_orders(by_label, rounds)
                 results.append((role, page, counts, timings))
-        self.stdout.write(
-            f"\nPages with per-case data keys and with the ring only (median and p95 over {rounds} "
-            "interleaved rounds; queries on the main database + on the key store):"
+        self._report_comparison(
+            targets,
+            results,
+            title=f"Pages with per-case data keys and with the ring only (median and p95 over {rounds} "
+            "interleaved rounds; queries on the main database + on the key store):",
+            compared=("data keys", "ring only"),
+            what="per-case data keys",
+            ratio_name="per-case data keys / ring only",
+            limit=SEALING_RATIO_TARGET,
         )
-        for role, page, counts, timings in results:
-            for label in cells:
-                main, keys = counts[label]
-                self.stdout.write(
-                    f"  {role:<12} {page:<12} {label:<9}: {main:>3} + {keys} queries, "
-                    f"median {median(timings[label]):6.1f} ms, p95 {p95(timings[label]):6.1f} ms"
-                )
-        self.stdout.write("")
-        for role, page, _counts, timings in results:
-            ratio = median(timings["data keys"]) / max(median(timings["ring only"]), 1e-6)
-            self.stdout.write(
-                f"  {role} {page}: {median(timings['data keys']) - median(timings['ring only']):+.1f} ms "
-                f"with per-case data keys ({(ratio - 1) * 100:+.1f} %)"
-            )
-            targets.check(
-                f"{role} {page}, per-case data keys / ring only (median times)",
-                ratio,
-                "<=",
-                SEALING_RATIO_TARGET,
-                "x",
-            )
 
     def _twin(self, size: int, label: str, options: dict[str, Any]) -> tuple[SeededCell, Case]:
         """A cell of `size` cases as `_seed_cell` makes them, and its first case (at the measured
@@ -465,30 +450,56 @@ class Command(BaseCommand):
                 counts = {label: _queries_on_each(call) for label, call in by_label.items()}
                 timings = _both_orders(by_label, rounds)
                 results.append((role, page, counts, timings))
-        self.stdout.write(
-            f"\nPages with row-level security on and off (median and p95 over {rounds} interleaved "
-            "rounds, half in either order; queries on the main database + on the key store):"
+        self._report_comparison(
+            targets,
+            results,
+            title=f"Pages with row-level security on and off (median and p95 over {rounds} interleaved "
+            "rounds, half in either order; queries on the main database + on the key store):",
+            compared=("RLS on", "RLS off"),
+            what="row-level security",
+            ratio_name="RLS on / RLS off",
+            limit=RLS_RATIO_TARGET,
+            same_queries="queries with RLS on and off",
         )
+
+    def _report_comparison(
+        self,
+        targets: Targets,
+        results: Sequence[tuple[str, str, dict[str, tuple[int, int]], dict[str, list[float]]]],
+        *,
+        title: str,
+        compared: tuple[str, str],
+        what: str,
+        ratio_name: str,
+        limit: float,
+        same_queries: str = "",
+    ) -> None:
+        """Print two variants of the same pages side by side (queries, median and p95 of each),
+        then the difference of their medians, and check the ratio, and, if `same_queries` names
+        it, that both made the same queries."""
+        new, old = compared
+        width = max(len(label) for label in compared)
+        self.stdout.write(f"\n{title}")
         for role, page, counts, timings in results:
-            for label in modes:
+            for label in compared:
                 main, keys = counts[label]
                 self.stdout.write(
-                    f"  {role:<12} {page:<12} {label:<7}: {main:>3} + {keys} queries, "
+                    f"  {role:<12} {page:<12} {label:<{width}}: {main:>3} + {keys} queries, "
                     f"median {median(timings[label]):6.1f} ms, p95 {p95(timings[label]):6.1f} ms"
                 )
         self.stdout.write("")
         for role, page, counts, timings in results:
-            on, off = median(timings["RLS on"]), median(timings["RLS off"])
-            ratio = on / max(off, 1e-6)
+            after, before = median(timings[new]), median(timings[old])
+            ratio = after / max(before, 1e-6)
             self.stdout.write(
-                f"  {role} {page}: {on - off:+.1f} ms with row-level security ({(ratio - 1) * 100:+.1f} %)"
+                f"  {role} {page}: {after - before:+.1f} ms with {what} ({(ratio - 1) * 100:+.1f} %)"
             )
-            targets.check_equal(
-                f"{role} {page}: queries with RLS on and off",
-                {label: f"{main} + {keys}" for label, (main, keys) in counts.items()},
-            )
-            name = f"{role} {page}, RLS on / RLS off (median times)"
-            targets.check(name, ratio, "<=", RLS_RATIO_TARGET, "x")
+            if same_queries:
+                targets.check_equal(
+                    f"{role} {page}: {same_queries}",
+                    {label: f"{main} + {keys}" for label, (main, keys) in counts.items()},
+                )
+            targets.check(f"{role} {page}, {ratio_name} (median times)", ratio, "<=", limit, "x")
 
     def _prove_modes(self, calls: dict[str, Callable[[], Any]], elsewhere: int) -> None:
         """One request in each mode: the role in effect at its first query on the cases' table,
