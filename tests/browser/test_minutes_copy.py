@@ -2,11 +2,9 @@
 number printed on it and finds bob and his download. At 1280 and 390 pixels; screenshots go to
 test-results/ (or $LIVC_SCREENSHOTS)."""
 
-import datetime
 import os
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from meetings.minutes_pdf import document_fill
@@ -14,7 +12,7 @@ from meetings.models import MinutesDocument
 from meetings.services import meetings as meeting_services
 from participants.rules import acknowledgement_record
 from tests.browser.conftest import CHROMIUM
-from tests.browser.helpers import logged_in_context, meeting_cell
+from tests.browser.helpers import earlier_today, logged_in_context, meeting_cell
 from tests.meetings.pdf_margins import NUMBER, pdf_pages
 
 pytestmark = [
@@ -32,7 +30,7 @@ def test_the_dpo_traces_a_copy_from_the_number_printed_on_it(live_server, browse
     cast, members = meeting_cell()
     coordinator = members["coordinator"]
     meeting = meeting_services.meeting_create(member=coordinator, kind="operational", title="Casusoverleg januari",
-                                              starts_at=timezone.now() - datetime.timedelta(hours=2))  # fmt: skip
+                                              starts_at=earlier_today(hours=2))  # fmt: skip
     meeting_services.agenda_add_topic(member=coordinator, meeting=meeting, topic="Jaarplanning")
     meeting_services.meeting_advance(member=coordinator, meeting=meeting)
     meeting_services.meeting_end(member=coordinator, meeting=meeting)

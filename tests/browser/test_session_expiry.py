@@ -20,7 +20,7 @@ from meetings.services import meetings as meeting_services
 from participants.models import RulesOfProcedure, RulesStatus
 from participants.rules import acknowledgement_record
 from tests.base import PASSWORD
-from tests.browser.helpers import current_totp, logged_in_context
+from tests.browser.helpers import current_totp, earlier_today, logged_in_context
 from tests.cases.conftest import make_case
 from tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, UserFactory
 
@@ -58,7 +58,7 @@ def chairing(cast) -> tuple[Meeting, AgendaItem, dict[str, Membership]]:
     coordinator = members["coordinator"]
     meeting = meeting_services.meeting_create(
         member=coordinator, kind="operational", title="Casusoverleg december",
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        starts_at=earlier_today(hours=1),
     )  # fmt: skip
     item = meeting_services.agenda_add_case(member=coordinator, meeting=meeting, case=case)
     meeting_services.meeting_advance(member=coordinator, meeting=meeting)
