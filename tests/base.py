@@ -7,9 +7,11 @@ dries: participant in cell A and in cell B (two memberships): in each cell he mu
 cell's things, whatever he may see in the other one.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -66,3 +68,11 @@ def login_verified(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def earlier_today(hours: int) -> datetime.datetime:
+    """`hours` ago, but not before today's local midnight: a meeting planned then starts without
+    asking "another day?", whatever the hour the tests run (between midnight and `hours` past it,
+    `hours` ago is yesterday in Brussels)."""
+    now = timezone.localtime()
+    return max(now - datetime.timedelta(hours=hours), now.replace(hour=0, minute=0, second=0, microsecond=0))

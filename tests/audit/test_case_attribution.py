@@ -37,7 +37,7 @@ from meetings.services import decisions as decision_services
 from meetings.services import meetings as meeting_services
 from participants.models import Participant, RulesOfProcedure, RulesStatus
 from participants.rules import acknowledgement_record
-from tests.base import login_verified
+from tests.base import earlier_today, login_verified
 from tests.cases.conftest import make_case
 from tests.factories import InvitationFactory, OrganisationFactory, ParticipantFactory
 
@@ -81,7 +81,7 @@ def _fill(case: Case, key: str, coordinator: Membership, owner: Membership, worl
 
 def _meeting(cell, coordinator: Membership, cases: list[Case], *, title: str) -> Meeting:
     meeting = meeting_services.meeting_create(member=coordinator, kind="operational", title=title,
-                                              starts_at=timezone.now() - datetime.timedelta(hours=1))  # fmt: skip
+                                              starts_at=earlier_today(hours=1))  # fmt: skip
     for case in cases:
         meeting_services.agenda_add_case(member=coordinator, meeting=meeting, case=case)
     meeting_services.meeting_advance(member=coordinator, meeting=meeting)

@@ -1,7 +1,5 @@
 """Shared steps for browser journeys."""
 
-import datetime
-
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -46,10 +44,3 @@ def meeting_cell() -> tuple[Cast, dict[str, Membership]]:
     for member in members.values():
         acknowledgement_record(cell=cast.cell_a, user=member.user)
     return cast, members
-
-
-def earlier_today(hours: int) -> datetime.datetime:
-    """`hours` ago, but not before today's local midnight: a meeting planned then starts without
-    asking "another day?", whatever the hour the tests run (these run on a live server, unfrozen)."""
-    now = timezone.localtime()
-    return max(now - datetime.timedelta(hours=hours), now.replace(hour=0, minute=0, second=0, microsecond=0))

@@ -31,6 +31,7 @@ from livc.cells import demo
 from livc.cells.models import Membership
 from meetings.services import actions, meetings
 from participants.models import Participant
+from tests.base import earlier_today
 from tests.browser.helpers import logged_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,19 +67,20 @@ def seed() -> None:
     owner = Participant.objects.get(
         membership__cell=coordinator.cell, membership__user__email=ROLES["participant"]
     )
-    now = timezone.now()
+    held_at = earlier_today(hours=2)  # both today, whatever the hour: no "another day?" question
+    running_at = min(held_at + datetime.timedelta(hours=1), timezone.now())
     held, running, planned = (
         meetings.meeting_create(
             member=coordinator,
             kind="operational",
             title=title,
-            starts_at=now + delta,
+            starts_at=starts_at,
             location="Stadhuis, zaal 2",
         )
-        for title, delta in (
-            ("Casusoverleg van vandaag", datetime.timedelta(minutes=-90)),
-            ("Casusoverleg, tweede ronde", datetime.timedelta(minutes=-30)),
-            ("Casusoverleg december", datetime.timedelta(days=10)),
+        for title, starts_at in (
+            ("Casusoverleg van vandaag", held_at),
+            ("Casusoverleg, tweede ronde", running_at),
+            ("Casusoverleg december", timezone.now() + datetime.timedelta(days=10)),
         )
     )
     for meeting in (held, running, planned):

@@ -11,8 +11,9 @@ from meetings.minutes_pdf import document_fill
 from meetings.models import MinutesDocument
 from meetings.services import meetings as meeting_services
 from participants.rules import acknowledgement_record
+from tests.base import earlier_today
 from tests.browser.conftest import CHROMIUM
-from tests.browser.helpers import earlier_today, logged_in_context, meeting_cell
+from tests.browser.helpers import logged_in_context, meeting_cell
 from tests.meetings.pdf_margins import NUMBER, pdf_pages
 
 pytestmark = [

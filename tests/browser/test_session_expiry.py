@@ -19,8 +19,8 @@ from meetings.models import AgendaItem, Meeting
 from meetings.services import meetings as meeting_services
 from participants.models import RulesOfProcedure, RulesStatus
 from participants.rules import acknowledgement_record
-from tests.base import PASSWORD
-from tests.browser.helpers import current_totp, earlier_today, logged_in_context
+from tests.base import PASSWORD, earlier_today
+from tests.browser.helpers import current_totp, logged_in_context
 from tests.cases.conftest import make_case
 from tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, UserFactory
 

@@ -15,6 +15,7 @@ from meetings.models import Meeting
 from meetings.services import actions as action_services
 from meetings.services import decisions as decision_services
 from meetings.services import meetings as meeting_services
+from tests.base import earlier_today
 
 PARAGRAPH = "Signalen en inschatting van de tafel, met afspraken over de opvolging. " * 6
 
@@ -44,7 +45,7 @@ def big_meeting(members, seats, n_items: int) -> tuple[Meeting, list[int]]:
         seat_participant(member=coordinator, case=cases[index], participant=seats["participant"])
     meeting = meeting_services.meeting_create(
         member=coordinator, kind="operational", title=f"Casusoverleg {n_items}",
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        starts_at=earlier_today(hours=1),
     )  # fmt: skip
     items = [
         meeting_services.agenda_add_case(member=coordinator, meeting=meeting, case=case) for case in cases

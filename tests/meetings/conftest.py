@@ -1,12 +1,11 @@
 """A meeting of cell A with case_a (bob at its table) and other_case on the agenda."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
 from meetings.services import meetings as meeting_services
 from participants.models import RulesOfProcedure, RulesStatus
+from tests.base import earlier_today
 from tests.cases.conftest import case_a, make_case, members, other_case, seats
 
 
@@ -31,7 +30,7 @@ def acknowledged_again(cast, rules):
 def meeting(members, rules, acknowledged_again):
     return meeting_services.meeting_create(
         member=members["coordinator"], kind="operational", title="Casusoverleg november",
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        starts_at=earlier_today(hours=1),
     )  # fmt: skip
 
 
