@@ -312,7 +312,7 @@ class Command(BaseCommand):
                 raise CommandError(f"The {label} cell's case is not sealed as it should be.")
 
         rounds = options["sealing_rounds"]
-        results = []
+        pages: list[tuple[str, str, dict[str, Callable[[], Any]]]] = []
         for role in (Role.PARTICIPANT, Role.COORDINATOR):
             calls: dict[str, dict[str, Callable[[], Any]]] = {"case list": {}, "case detail": {}}
             for label, (entry, case) in cells.items():
@@ -325,13 +325,11 @@ class Command(BaseCommand):
                 calls["case detail"][label] = partial(
                     _get, client, reverse("cases:detail", kwargs={"cell_slug": slug, "pk": case.pk})
                 )
-            for page, by_label in calls.items():
-                counts = {label: _queries_on_each(call) for label, call in by_label.items()}
-                timings = _both_orders(by_label, rounds)
-                results.append((role, page, counts, timings))
-        self._report_comparison(
+            pages.extend((role, page, by_label) for page, by_label in calls.items())
+        self._compare(
             targets,
-            results,
+            pages,
+            rounds,
             title=f"Pages with per-case data keys and with the ring only (median and p95 over {rounds} "
             "interleaved rounds; queries on the main database + on the key store):",
             compared=("data keys", "ring only"),
@@ -431,28 +429,27 @@ class Command(BaseCommand):
             f"LIVC_DATABASE_APP_ROLE=none); {elsewhere:,} cases in other cells."
         )
         rounds = options["rls_rounds"]
-        results = []
+        compared: list[tuple[str, str, dict[str, Callable[[], Any]]]] = []
         for role in (Role.PARTICIPANT, Role.COORDINATOR):
             member = entry.participant if role == Role.PARTICIPANT else entry.coordinator
             client = logged_in_client(member.user)
             slug = entry.cell.slug
-            pages = {
+            urls = {
                 "case list": reverse("cases:list", kwargs={"cell_slug": slug}),
                 "case detail": reverse("cases:detail", kwargs={"cell_slug": slug, "pk": case.pk}),
             }
-            for page, url in pages.items():
+            for page, url in urls.items():
                 by_label: dict[str, Callable[[], Any]] = {
                     label: partial(_as_role, app_role, partial(_get, client, url))
                     for label, app_role in modes.items()
                 }
                 if role == Role.PARTICIPANT and page == "case list":
                     self._prove_modes(by_label, elsewhere)
-                counts = {label: _queries_on_each(call) for label, call in by_label.items()}
-                timings = _both_orders(by_label, rounds)
-                results.append((role, page, counts, timings))
-        self._report_comparison(
+                compared.append((role, page, by_label))
+        self._compare(
             targets,
-            results,
+            compared,
+            rounds,
             title=f"Pages with row-level security on and off (median and p95 over {rounds} interleaved "
             "rounds, half in either order; queries on the main database + on the key store):",
             compared=("RLS on", "RLS off"),
@@ -462,10 +459,11 @@ class Command(BaseCommand):
             same_queries="queries with RLS on and off",
         )
 
-    def _report_comparison(
+    def _compare(
         self,
         targets: Targets,
-        results: Sequence[tuple[str, str, dict[str, tuple[int, int]], dict[str, list[float]]]],
+        pages: Sequence[tuple[str, str, dict[str, Callable[[], Any]]]],
+        rounds: int,
         *,
         title: str,
         compared: tuple[str, str],
@@ -474,9 +472,19 @@ class Command(BaseCommand):
         limit: float,
         same_queries: str = "",
     ) -> None:
-        """Print two variants of the same pages side by side (queries, median and p95 of each),
-        then the difference of their medians, and check the ratio, and, if `same_queries` names
-        it, that both made the same queries."""
+        """Measure two variants of the same pages (`pages`: role, page, the call of each variant):
+        their queries, then their times interleaved over `rounds`; print them side by side
+        (median and p95), then the difference of their medians, and check the ratio, and, if
+        `same_queries` names it, that both made the same queries."""
+        results = [
+            (
+                role,
+                page,
+                {label: _queries_on_each(call) for label, call in calls.items()},
+                _both_orders(calls, rounds),
+            )
+            for role, page, calls in pages
+        ]
         new, old = compared
         width = max(len(label) for label in compared)
         self.stdout.write(f"\n{title}")
