@@ -11,13 +11,13 @@ UPDATE and DELETE, with two exceptions:
 - the retention purge's scrub (`services.scrub_entries_for_objects`), which may only blank the
   scrubbable columns and stamp `scrubbed_at`, after switching the exception on for its own
   transaction (`SET LOCAL livc.audit_scrub = 'on'`);
+- the sealer (`livc.audit.chain.seal_pending`): an entry is inserted unsealed (no position, no
+  hashes, but its content digest), and may be updated once to receive its position, the
+  previous link's hash and its own hash, nothing else (ADR 8).
 
 On top of the trigger, the application's database role may not UPDATE or DELETE the table at all
 (livc/database/setup.py): both changes go through functions that run as the tables' owner,
 `livc_audit_scrub` (only for objects that are gone) and `livc_audit_seal`.
-- the sealer (`livc.audit.chain.seal_pending`): an entry is inserted unsealed (no position, no
-  hashes, but its content digest), and may be updated once to receive its position, the
-  previous link's hash and its own hash, nothing else (ADR 8).
 
 The chain's checkpoints (`ChainCheckpoint`) are append-only without exception; the record of
 verification runs (`ChainVerification`) is a plain table.

@@ -47,16 +47,18 @@ def secure_after_migrate(using: str = "default", **kwargs: Any) -> None:
 def secure(connection: BaseDatabaseWrapper, *, tenants: bool) -> None:
     app, jobs = settings.LIVC_DATABASE_APP_ROLE, settings.LIVC_DATABASE_JOBS_ROLE
     with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = str(cursor.fetchone()[0])
         _ensure_roles(cursor, app, jobs)
         if tenants:
             _purgeable(cursor, connection)
-        for statement in _grants(connection, app, jobs, tenants=tenants):
+        for statement in _grants(connection, app, schema, tenants=tenants):
             cursor.execute(statement)
         if tenants:
             for model in tenant_models():
                 for statement in policy_statements(model):
                     cursor.execute(statement)
-            for statement in _functions(connection, app, _schema(connection)):
+            for statement in _functions(connection, app, schema):
                 cursor.execute(statement)
 
 
@@ -88,9 +90,9 @@ def _ensure_roles(cursor: Any, app: str, jobs: str) -> None:
         cursor.execute(f"GRANT {_quote(app)} TO {_quote(jobs)}")  # the jobs role has the app's grants
 
 
-def _grants(connection: BaseDatabaseWrapper, app: str, jobs: str, *, tenants: bool) -> list[str]:
+def _grants(connection: BaseDatabaseWrapper, app: str, schema_name: str, *, tenants: bool) -> list[str]:
     role = _quote(app)
-    schema = _quote(_schema(connection))
+    schema = _quote(schema_name)
     tables = set(connection.introspection.table_names())
     statements = [
         f"GRANT USAGE ON SCHEMA {schema} TO {role}",
@@ -106,12 +108,6 @@ def _grants(connection: BaseDatabaseWrapper, app: str, jobs: str, *, tenants: bo
             statements.append(f"REVOKE UPDATE, DELETE ON {_quote(table)} FROM {role}")
         statements.append(f"REVOKE ALL ON {_quote(PURGEABLE_TABLE)} FROM {role}")
     return statements
-
-
-def _schema(connection: BaseDatabaseWrapper) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_schema()")
-        return str(cursor.fetchone()[0])
 
 
 def _purgeable(cursor: Any, connection: BaseDatabaseWrapper) -> None:
