@@ -75,3 +75,17 @@ def on_login_failed(
 def _record_pause(raw: Any, request: HttpRequest | None) -> None:
     """The cap is reached: one "locked out" event (scope "account"), like django-axes' lockout."""
     record_typed_account_event(EventKind.LOCKED_OUT, typed=raw, request=request, data={"scope": "account"})
+
+
+def login_refused(request: HttpRequest, address: Any) -> bool:
+    """Whether a login to this address must be refused now, whatever the method.
+
+    The same two locks as the password form's: django-axes' lock on the account and client
+    address, and the per-account cap. A passkey or a provider's login that comes while
+    either holds is refused like a password would be (`livc/accounts/signin.py`).
+    """
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if not address:
+        return False
+    return account_paused(address) or AxesProxyHandler.is_locked(request, {"username": normalise(address)})
