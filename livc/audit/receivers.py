@@ -2,8 +2,9 @@
 and, where no beat task seals, each new entry sealed after its transaction commits.
 
 Each records its method (password, passkey, an identity provider's) and, when it failed, a
-reason code (`livc/accounts/signin.py`). A failed login records whether the typed address matched an account, and which, but never
-the address itself (`livc/audit/events.py::record_typed_account_event`).
+reason code (`livc/accounts/signin.py`). A failed login records whether the typed address
+matched an account, and which, but never the address itself
+(`livc/audit/events.py::record_typed_account_event`).
 """
 
 from typing import Any

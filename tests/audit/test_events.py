@@ -30,6 +30,7 @@ def test_a_successful_login_is_logged_in_each_cell_of_the_account(client, cast):
     entries = events(EventKind.LOGIN)
     assert {entry.cell for entry in entries} == {cast.cell_a, cast.cell_b}
     assert all(entry.actor == cast.alice and entry.remote_addr == "192.0.2.7" for entry in entries)
+    assert all(entry.additional_data == {"method": "password"} for entry in entries)
 
 
 def test_a_failed_login_records_the_account_but_never_the_typed_address_or_password(client, cast):
@@ -38,7 +39,7 @@ def test_a_failed_login_records_the_account_but_never_the_typed_address_or_passw
     assert entry.cell == cast.cell_a
     assert entry.object_pk == str(cast.alice.pk)
     assert entry.actor is None
-    assert entry.additional_data == {"matched_account": True}
+    assert entry.additional_data == {"matched_account": True, "method": "password"}
     stored = str(LogEntry.objects.filter(pk=entry.pk).values().get())
     assert "alice@example.test" not in stored and "wrong password" not in stored
 
@@ -47,7 +48,7 @@ def test_a_failed_login_for_no_account_records_only_that(client, cast):
     log_in(client, "nobody.at.all@example.test", "guess")
     entry = events(EventKind.LOGIN_FAILED).get()
     assert (entry.cell, entry.object_pk, entry.actor) == (None, "", None)
-    assert entry.additional_data == {"matched_account": False}
+    assert entry.additional_data == {"matched_account": False, "method": "password"}
     assert "nobody.at.all" not in str(LogEntry.objects.filter(pk=entry.pk).values().get())
 
 
