@@ -9,13 +9,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
+from livc.accounts import oidc
 from livc.accounts.models import User
+from livc.accounts.oidc_views import refused
 from livc.database.tenancy import enter_cell_of_link
 from livc.forms import add_service_errors
 from participants import selectors, services
@@ -68,7 +71,103 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         return _accept(request, invitation, token, form)
-    return render(request, "participants/invitee/respond.html", {**_context(invitation, token), "form": form})
+    return _respond_page(request, invitation, token, form=form)
+
+
+def _respond_page(
+    request: HttpRequest,
+    invitation: Invitation,
+    token: str,
+    *,
+    form: AcknowledgeForm,
+    provider_form: AcknowledgeForm | None = None,
+) -> HttpResponse:
+    """The invitation with its forms: a password for a new account, or an identity provider's login."""
+    context = {
+        **_context(invitation, token),
+        "form": form,
+        "provider_form": provider_form or AcknowledgeForm(prefix="provider"),
+        "providers": [] if request.user.is_authenticated else oidc.providers_for_cell(invitation.cell.slug),
+    }
+    return render(request, "participants/invitee/respond.html", context)
+
+
+@never_cache
+@require_POST
+@login_not_required
+def accept_with_provider(request: HttpRequest, token: str, provider: str) -> HttpResponse:
+    """Accept with a new account whose address an identity provider proves (no password).
+
+    The acknowledgement is ticked here; the provider's login follows, and its callback
+    (`livc/accounts/oidc_views.py`) sends the browser on to `accepted_by_provider`.
+    """
+    invitation, problem = _invitation_or_problem(request, token)
+    if problem is not None:
+        return problem
+    assert invitation is not None
+    found = oidc.provider_get(provider)
+    if found is None or not found.allows_cell(invitation.cell.slug):
+        raise Http404("No such identity provider for this cell.")
+    if request.user.is_authenticated or User.objects.filter(email__iexact=invitation.email).exists():
+        return redirect("invitation:respond", token=token)  # an existing account logs in first
+    provider_form = AcknowledgeForm(request.POST, prefix="provider")
+    if not provider_form.is_valid():
+        return _respond_page(
+            request,
+            invitation,
+            token,
+            form=NewAccountForm(initial={"name": invitation.name}),
+            provider_form=provider_form,
+        )
+    finish = reverse("invitation:accepted_by_provider", kwargs={"token": token})
+    try:
+        return oidc.start(request, found, purpose=oidc.INVITATION, next_url=finish)
+    except oidc.Refusal as refusal:
+        return refused(
+            request, found, refusal.reason, back=reverse("invitation:respond", kwargs={"token": token})
+        )
+
+
+@never_cache
+@require_GET
+@login_not_required
+def accepted_by_provider(request: HttpRequest, token: str) -> HttpResponse:
+    """Back from the provider: the proven address must be the invited one; then the account is made.
+
+    The proof (`oidc.take_proof`) is read once and only for a few minutes. A different address
+    makes nothing and leaves the invitation open.
+    """
+    invitation, problem = _invitation_or_problem(request, token)
+    if problem is not None:
+        return problem
+    assert invitation is not None
+    back = reverse("invitation:respond", kwargs={"token": token})
+    proof = oidc.take_proof(request.session)
+    found = oidc.provider_get(proof["provider"]) if proof else None
+    if proof is None or found is None or not found.allows_cell(invitation.cell.slug):
+        return refused(request, found, "proof_missing", back=back)
+    if proof["email"] != invitation.email.strip().lower():
+        return refused(request, found, "wrong_address", back=back)
+    try:
+        membership = services.invitation_accept(
+            invitation=invitation,
+            nonce=read_token(token).nonce,
+            user=None,
+            new_account=services.NewAccount(name=invitation.name, password=None),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(back)
+    except services.LinkProblem as answered:  # answered meanwhile, e.g. in another tab
+        return _link_problem(request, invitation, answered)
+    verified = oidc.log_in(request, membership.user, provider=found.key, mfa=proof["mfa"])
+    oidc.remember_login(request.session, provider=found.key, id_token=proof["id_token"])
+    home = reverse("cells:home", kwargs={"cell_slug": membership.cell.slug})
+    if verified:
+        messages.success(request, _("Welcome to %(cell)s.") % {"cell": membership.cell.name})
+        return redirect(home)
+    messages.success(request, _("Welcome. Set up your second factor to enter the cell."))
+    return redirect(f"{reverse('accounts:setup')}?next={home}")
 
 
 def _accept(request: HttpRequest, invitation: Invitation, token: str, form: AcknowledgeForm) -> HttpResponse:
@@ -87,9 +186,7 @@ def _accept(request: HttpRequest, invitation: Invitation, token: str, form: Ackn
         )
     except ValidationError as error:
         add_service_errors(form, _password_errors_on_field(error))
-        return render(
-            request, "participants/invitee/respond.html", {**_context(invitation, token), "form": form}
-        )
+        return _respond_page(request, invitation, token, form=form)
     except PermissionDenied as error:
         messages.error(request, str(error))
         return redirect("invitation:respond", token=token)

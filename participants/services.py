@@ -253,8 +253,12 @@ def invitation_check_link(invitation: Invitation, nonce: str) -> None:
 
 @dataclass(frozen=True)
 class NewAccount:
+    """The invitee's new account. Without a password (None) the invited address was proven by an
+    identity provider's login instead (`participants/invitee_views.py`): the account gets no
+    usable password and logs in through the provider."""
+
     name: str
-    password: str
+    password: str | None
 
 
 @transaction.atomic
@@ -292,8 +296,11 @@ def _invitee_account(invitation: Invitation, user: User | None, new_account: New
     if new_account is None:
         raise ValidationError(_("Choose a password to create your account."))
     account = User(email=invitation.email, name=new_account.name.strip() or invitation.name)
-    validate_password(new_account.password, account)
-    account.set_password(new_account.password)
+    if new_account.password is None:
+        account.set_unusable_password()
+    else:
+        validate_password(new_account.password, account)
+        account.set_password(new_account.password)
     account.language = invitation.language
     account.full_clean(exclude=["password"])
     # Two invitations (of two cells) accepted at once with a new account: the second one finds

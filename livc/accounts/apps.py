@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from livc.accounts import lockout  # noqa: F401  connects the per-account cap's receiver
+        # lockout connects the per-account cap's receiver; oidc registers the identity providers' check.
+        from livc.accounts import lockout, oidc  # noqa: F401

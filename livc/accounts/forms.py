@@ -26,6 +26,18 @@ def account_paused_message() -> str:
     ) % {"minutes": minutes}
 
 
+def locked_out_message() -> str:
+    """django-axes' lock, in the words of `templates/accounts/locked_out.html` (same message id)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return ngettext(
+        "Logging in with this e-mail address from this computer is blocked after too many wrong "
+        "passwords. Try again in %(minutes)s minute.",
+        "Logging in with this e-mail address from this computer is blocked after too many wrong "
+        "passwords. Try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 class LoginForm(AuthenticationForm):
     """E-mail and password; the error never says which of the two was wrong."""
 
@@ -116,3 +128,17 @@ NATIVE_LANGUAGE_NAMES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "Engl
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=NATIVE_LANGUAGE_NAMES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class PasskeyNameForm(forms.Form):
+    """The name a person gives a new passkey (empty: "Passkey 2"), or a new name for one."""
+
+    name = forms.CharField(
+        label=_("Name of the passkey"),
+        max_length=64,  # django-otp's Device.name
+        required=False,
+        help_text=_("So you recognise it later, for example “Laptop at work” or “My phone”."),
+    )
+
+    def clean_name(self) -> str:
+        return " ".join(str(self.cleaned_data["name"]).split())

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class Language(models.TextChoices):
@@ -37,7 +38,8 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# The plugin cannot type the reverse manager of `ProviderDevice.user` (django-otp ships no types).
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
@@ -91,3 +93,27 @@ class PasswordFailure(models.Model):
 
     def __str__(self) -> str:
         return f"PasswordFailure {self.pk}"
+
+
+class ProviderDevice(Device):
+    """An identity provider that proved multi-factor authentication, as django-otp's device.
+
+    django-otp keeps a session verified only while the session names a confirmed device of the
+    account (`OTPMiddleware`). A login whose ID token proves multi-factor (`livc/accounts/oidc.py`)
+    names this device: one row per account and provider. It never accepts a typed code and is not
+    a local second factor: `livc/accounts/otp.py` leaves it out when it asks whether a person has
+    one, so the password login still asks for the authenticator app or sends to its setup.
+    """
+
+    provider = models.CharField(_("identity provider"), max_length=64)
+
+    class Meta(Device.Meta):
+        verbose_name = _("identity provider device")
+        verbose_name_plural = _("identity provider devices")
+        constraints = [models.UniqueConstraint("user", "provider", name="provider_device_once")]
+
+    def __str__(self) -> str:
+        return f"ProviderDevice {self.pk}"
+
+    def verify_token(self, token: object) -> bool:
+        return False

@@ -16,8 +16,9 @@ from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
-from livc.accounts.models import User
+from livc.accounts.models import ProviderDevice, User
 from livc.audit.events import EventKind, record_account_event
 
 TOTP_NAME = "authenticator"
@@ -31,7 +32,8 @@ def is_verified(user: User) -> bool:
 
 
 def has_confirmed_device(user: User) -> bool:
-    return any(True for _ in devices_for_user(user, confirmed=True))
+    """Whether the person has a second factor of their own (an identity provider's is not one)."""
+    return any(not isinstance(device, ProviderDevice) for device in devices_for_user(user, confirmed=True))
 
 
 def has_totp(user: User) -> bool:
@@ -90,10 +92,10 @@ def second_factor_reset(*, user: User, actor: User, request: HttpRequest | None 
     """Delete every device of the account (a platform administrator's action); logged.
 
     Sessions verified with a deleted device stop being verified at their next request. After
-    the next password login the person must enrol a new authenticator app.
+    the next password login the person must enrol a new authenticator app or passkey.
     """
     deleted = 0
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential, ProviderDevice):
         count, _ = model.objects.filter(user=user).delete()
         deleted += count
     record_account_event(

@@ -20,9 +20,17 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from livc.accounts import otp, reauth, throttle
+from livc.accounts import otp, passkeys, reauth, throttle
 from livc.accounts.decorators import second_factor_not_required
-from livc.accounts.forms import CodeForm, ConfirmPasswordForm, EnrolForm, LanguageForm, LoginForm
+from livc.accounts.forms import (
+    CodeForm,
+    ConfirmPasswordForm,
+    EnrolForm,
+    LanguageForm,
+    LoginForm,
+    PasskeyNameForm,
+    locked_out_message,
+)
 from livc.accounts.middleware import wants_script_answer
 from livc.accounts.sessions import SessionStore
 from livc.audit.events import EventKind, record_account_event, second_factor_failed
@@ -38,6 +46,7 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["expired"] = self.request.GET.get("expired") == "1"
         context["idle_minutes"] = max(1, round(settings.SESSION_COOKIE_AGE / 60))
+        context["passkey_login"] = settings.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN
         return context
 
 
@@ -65,7 +74,7 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
 
 password_set = second_factor_not_required(login_not_required(PasswordSetView.as_view()))
-logout = second_factor_not_required(auth_views.LogoutView.as_view())
+# The logout is `livc/accounts/oidc_views.py::logout`: it also ends an identity provider's session.
 
 
 def _next_url(request: HttpRequest, default: str | None = None) -> str:
@@ -98,7 +107,8 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
         else:
             throttle.record_failure(request.session)
             form.add_error("code", _("That code is not correct, or it has already been used."))
-    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+    context = {"form": form, "next": _next_url(request), "has_passkey": passkeys.has_passkey(request.user)}
+    return render(request, "accounts/verify.html", context)
 
 
 def _second_factor_login(request: AuthenticatedRequest, device: Device) -> None:
@@ -136,7 +146,7 @@ def _after_verification_messages(request: AuthenticatedRequest, *, used_backup: 
             )
             % {"count": left},
         )
-    if not otp.has_totp(request.user):
+    if not otp.has_totp(request.user) and not passkeys.has_passkey(request.user):
         messages.info(
             request, _("Set up an authenticator app under “Security” to log in without backup codes.")
         )
@@ -185,6 +195,9 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
         "secret": otp.totp_secret_text(device),
         "next": _next_url(request),
         "replacing": verified and otp.has_totp(request.user),
+        "passkey_form": PasskeyNameForm(
+            prefix="passkey", initial={"name": passkeys.default_name(request.user)}
+        ),
     }
     return render(request, "accounts/setup.html", context)
 
@@ -239,6 +252,7 @@ def security(request: AuthenticatedRequest) -> HttpResponse:
         "has_totp": otp.has_totp(request.user),
         "codes_left": otp.backup_codes_left(request.user),
         "codes": codes,
+        "passkeys": passkeys.passkey_list(request.user),
     }
     return render(request, "accounts/security.html", context)
 
@@ -270,7 +284,11 @@ def confirm_password(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/confirm_password.html",
-        {"form": form, "next": _next_url(request, default="accounts:security")},
+        {
+            "form": form,
+            "next": _next_url(request, default="accounts:security"),
+            "has_passkey": passkeys.has_passkey(request.user),
+        },
     )
 
 
@@ -298,8 +316,13 @@ def language(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
-    """django-axes calls this instead of logging in after too many failures."""
+    """django-axes calls this instead of logging in after too many failures.
+
+    A script (the passkey login, `static/js/passkeys.js`) gets the page's message as JSON.
+    """
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if wants_script_answer(request):
+        return JsonResponse({"error": locked_out_message()}, status=429)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 

@@ -37,6 +37,8 @@ class EventKind:
     PASSWORD_LINK_SENT = "password_link_sent"  # noqa: S105  an event code, not a password
     PASSWORD_SET = "password_set"  # noqa: S105  an event code, not a password
     PASSWORD_CONFIRMED = "password_confirmed"  # noqa: S105  an event code, not a password
+    PASSKEY_ADDED = "passkey_added"
+    PASSKEY_REMOVED = "passkey_removed"
     KEYS_ROTATED = "keys_rotated"
     ENTRIES_SCRUBBED = "entries_scrubbed"
     PURGE = "purge"
@@ -51,6 +53,8 @@ _kinds: dict[str, str | Promise] = {
     EventKind.PASSWORD_LINK_SENT: _("link to choose a password sent"),
     EventKind.PASSWORD_SET: _("password chosen"),
     EventKind.PASSWORD_CONFIRMED: _("password confirmed again"),
+    EventKind.PASSKEY_ADDED: _("passkey added"),
+    EventKind.PASSKEY_REMOVED: _("passkey removed"),
     EventKind.KEYS_ROTATED: _("encryption keys rotated"),
     EventKind.ENTRIES_SCRUBBED: _("audit entries scrubbed"),
     EventKind.PURGE: _("purge"),

@@ -5,6 +5,7 @@ start with an `ImproperlyConfigured` message that names the variable (see `livc/
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys (livc/accounts/passkeys.py)
     "axes",
     "guardian",
     "auditlog",
@@ -202,10 +204,48 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Rows at most in a PDF of the audit log (long PDFs are slow to draw); the CSV has no limit.
 LIVC_AUDIT_PDF_MAX_ROWS = env_int("LIVC_AUDIT_PDF_MAX_ROWS", default=1000, minimum=1)
 
+# --- Identity providers (OpenID Connect) ----------------------------------------------------------
+# Logging in through a municipality's or the federal identity provider (livc/accounts/oidc.py, which
+# checks these values at start). LIVC_OIDC_PROVIDERS lists the providers' keys ("entra,fas"); each
+# key's values come from LIVC_OIDC_<KEY>_*: ISSUER, CLIENT_ID, CLIENT_SECRET (or _FILE), LABEL (the
+# button's text), SCOPES, EMAIL_CLAIM, MFA_AMR, MFA_ACR, ACR_VALUES, CELLS (empty: every cell).
+# Empty values take the defaults documented in livc/accounts/oidc.py. None listed: passwords only.
+_OIDC_VALUES = ["issuer", "client_id", "label", "scopes", "email_claim", "mfa_amr", "mfa_acr"]
+_OIDC_VALUES += ["acr_values", "cells"]
+LIVC_OIDC_PROVIDERS = {
+    key: {name: env(f"LIVC_OIDC_{key.upper()}_{name.upper()}", default="") for name in _OIDC_VALUES}
+    | {"client_secret": env_secret(f"LIVC_OIDC_{key.upper()}_CLIENT_SECRET", default="")}
+    for key in env_list("LIVC_OIDC_PROVIDERS", default=[])
+}
+# The provider's pages are the target of the login form's redirect: the Content Security Policy's
+# form-action must allow them (its authorisation and logout endpoints share the issuer's origin).
+_OIDC_ORIGINS = sorted({"/".join(p["issuer"].split("/")[:3]) for p in LIVC_OIDC_PROVIDERS.values()} - {""})
+
 # --- Cells and invitations ---------------------------------------------------------------
 # The address of this deployment as users reach it, for links in e-mails.
 LIVC_BASE_URL = env("LIVC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LIVC_INVITATION_VALID_DAYS = env_int("LIVC_INVITATION_VALID_DAYS", default=14, minimum=1)  # link lifetime
+
+# --- Passkeys (WebAuthn, django-otp-webauthn; livc/accounts/passkeys.py) --------------------
+# The relying party is the host of LIVC_BASE_URL: a passkey works on that host (and its subdomains)
+# only, and changing it makes every registered passkey useless. Browsers refuse WebAuthn on an IP
+# address, so a development address like http://127.0.0.1:8000 becomes localhost (open the site
+# at http://localhost:8000 to use passkeys there).
+_passkey_base = urlsplit(LIVC_BASE_URL)
+_passkey_host = _passkey_base.hostname or "localhost"
+if _passkey_host.replace(".", "").isdigit() or ":" in _passkey_host:
+    _passkey_host = "localhost"
+_passkey_origin = f"{_passkey_base.scheme}://{_passkey_host}" + (
+    f":{_passkey_base.port}" if _passkey_base.port else ""
+)
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default=_passkey_host)  # the host passkeys belong to
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", default="LIVC-R")  # name the browser shows
+# Origins (scheme://host[:port]) whose pages may use the passkeys; https:// except on localhost.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[_passkey_origin])
+# "Log in with a passkey" without e-mail or password; our views do it (livc/accounts/passkey_views.py),
+# the library's own login view is not routed. Off: passkeys only as a second factor.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = env_bool("OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN", default=True)
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 300  # how long the browser's passkey prompt waits
 
 # --- Retention (docs/rules.md, rule 15; per-cell values live in retention.RetentionSettings) ----
 # Days a not-retained or redirected referral is kept after its qualification (a cell's default).
@@ -313,7 +353,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *_OIDC_ORIGINS],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
         "object-src": ["'none'"],

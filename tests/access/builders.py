@@ -363,8 +363,15 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "audit:breach_edit": lambda w: {"pk": w.breach.pk},
     "audit:breach_report_done": lambda w: {"pk": w.breach_report.pk},
     "accounts:password_set": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+    "accounts:passkey_rename": lambda w: {"pk": 999_999_999},  # nobody's: each user's own is tested apart
+    "accounts:passkey_remove": lambda w: {"pk": 999_999_999},
     "invitation:respond": lambda w: {"token": w.invitation_token},
     "invitation:decline": lambda w: {"token": w.invitation_token},
+    "invitation:accept_with_provider": lambda w: {"token": w.invitation_token, "provider": "nowhere"},
+    "invitation:accepted_by_provider": lambda w: {"token": w.invitation_token},
+    "accounts:oidc_login": lambda w: {"provider": "nowhere"},
+    "accounts:oidc_reauth": lambda w: {"provider": "nowhere"},
+    "accounts:oidc_callback": lambda w: {"provider": "nowhere"},
 }
 
 # Set-up for URLs that need no argument but do need something to exist first (a list with a row).

@@ -274,11 +274,46 @@ DECLARED: dict[str, Cell | Open] = {
     "accounts:confirm_password": Open(anonymous="login", user="ok"),
     "accounts:language": Open(anonymous="405", user="405", post_anonymous="ok", post_user="ok"),
     "accounts:password_set": Open(anonymous="ok", user="ok", why="a bad link says so, to anyone"),
+    # Passkeys: JSON endpoints for static/js/passkeys.js (POST only), the pages around them.
+    "accounts:passkey_login_begin": Open(anonymous="405", user="405", post_anonymous="ok", post_user="ok"),
+    "accounts:passkey_login_complete": Open(
+        anonymous="405",
+        user="405",
+        post_anonymous="ok",
+        post_user="ok",
+        why="a refusal is JSON with a message",
+    ),
+    "accounts:passkey_verify_begin": Open(anonymous="login", user="405", post_user="ok"),
+    "accounts:passkey_verify_complete": Open(anonymous="login", user="405", post_user="ok"),
+    "accounts:passkey_confirm_begin": Open(anonymous="login", user="405", post_user="ok"),
+    "accounts:passkey_confirm_complete": Open(anonymous="login", user="405", post_user="ok"),
+    "accounts:passkey_register_begin": Open(
+        anonymous="login", user="405", post_user="403", why="the password was not confirmed just now"
+    ),
+    "accounts:passkey_register_complete": Open(
+        anonymous="login", user="405", post_user="403", why="the password was not confirmed just now"
+    ),
+    "accounts:passkey_add": Open(anonymous="login", user="ok", post_user="405"),
+    "accounts:passkey_setup_done": Open(anonymous="login", user="ok"),
+    "accounts:passkey_rename": Open(anonymous="login", user="405", post_user="404", why="nobody's passkey"),
+    "accounts:passkey_remove": Open(
+        anonymous="login", user="404", post_user="ok", why="nobody's passkey; a POST says it is gone already"
+    ),
+    # Identity providers (OpenID Connect): none is configured here, so a provider's key is a 404.
+    "accounts:oidc_login": Open(anonymous="405", user="405", post_anonymous="404", post_user="404"),
+    "accounts:oidc_reauth": Open(anonymous="login", user="405", post_user="404"),
+    "accounts:oidc_callback": Open(anonymous="404", user="404", post_anonymous="405", post_user="405"),
     "cells:pick": Open(anonymous="login", user="ok"),
     "invitation:respond": Open(
         anonymous="ok", user="403", why="the link is for its invitee, not for an account"
     ),
     "invitation:decline": Open(anonymous="ok", user="ok"),
+    "invitation:accept_with_provider": Open(
+        anonymous="405", user="405", post_anonymous="404", post_user="404", why="no provider is configured"
+    ),
+    "invitation:accepted_by_provider": Open(
+        anonymous="403", user="403", post_anonymous="405", post_user="405", why="no provider's proof here"
+    ),
     # Cell pages for every member.
     "cells:home": Cell(get="all", post="all"),
     "participants:rules": Cell(get="all", post="all"),

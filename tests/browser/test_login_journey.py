@@ -17,7 +17,7 @@ def test_a_coordinator_logs_in_with_a_backup_code_and_reaches_the_cell_home(live
     page.goto(f"{live_server.url}/")
     page.get_by_label("E-mail address").fill("coord@example.test")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Verify").click()

@@ -96,7 +96,7 @@ def log_in_again(page: Page, user: User, device: TOTPDevice) -> None:
     assert "expired=1" in page.url
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.get_by_label("Code").fill(current_totp(device))
     page.get_by_role("button", name="Verify").click()
 
