@@ -4,7 +4,7 @@ The admin shows neither a password hash nor a second-factor secret (django-otp's
 admins are unregistered), and offers no form to set a password: a platform administrator who
 could read a backup code or set a coordinator's password could log in as that coordinator.
 What the admin may do to a login is take it away: deactivate the account, or reset its second
-factor (the devices are deleted; the person enrols a new authenticator after their next
+factor (the devices, passkeys included, are deleted; the person enrols a new one after their next
 password login), each logged.
 """
 
