@@ -80,13 +80,18 @@ def login_complete(request: HttpRequest) -> JsonResponse:
     """Log in and verify the session, if the passkey's owner may log in now.
 
     The same locks as the password's hold (`signin.refused`), a deactivated account is
-    refused, and every refusal counts as a failed login with its reason.
+    refused, and every refusal counts as a failed login with its reason. Like the second
+    factor's, failed passkeys make this session wait 1, 2, 4 ... seconds before the next one
+    is even checked (`livc/accounts/throttle.py`).
     """
     if not settings.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN:
         return _refusal(_("Logging in with a passkey alone is switched off here."), status=403)
+    if (waiting_until := throttle.locked_until(request.session)) is not None:
+        return _refusal(_wait_message(waiting_until), status=429)
     try:
         passkey = passkeys.authenticate(request, purpose=passkeys.LOGIN, user=None, data=_body(request))
     except PasskeyRefused as refusal:
+        throttle.record_failure(request.session)
         address = refusal.passkey.user.email if refusal.passkey is not None else None
         signin.failed(request, method=signin.PASSKEY, reason=refusal.reason, address=address)
         if refusal.reason == "unknown_credential":

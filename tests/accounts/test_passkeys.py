@@ -5,13 +5,16 @@ Passkeys are added and removed from the security page after the password is aske
 verify a password login's second factor, and log a person in on their own, with the same locks,
 counts and audit events as a password."""
 
+import datetime
 import json
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -274,6 +277,19 @@ def test_an_assertion_that_does_not_verify_is_refused_counted_and_logged(cast, a
         "reason": "assertion_failed",
     }
     assert lockout.account_failures("alice@example.test") == 1  # counted like a wrong password
+
+
+def test_failed_passkey_logins_make_the_session_wait(cast, authenticator):
+    passkey_of(cast.alice, authenticator)
+    client = Client()
+    assert passkey_login(client, authenticator, tamper=True).status_code == 400
+    waiting = passkey_login(client, authenticator)  # the right passkey, too soon: not even checked
+    assert waiting.status_code == 429 and "Wait 1 second" in waiting.json()["error"]
+    assert not logged_in(client)
+    assert [e.additional_data["reason"] for e in events(EventKind.LOGIN_FAILED)] == ["assertion_failed"]
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2)):
+        assert passkey_login(client, authenticator).status_code == 200
+        assert logged_in(client)
 
 
 def test_an_assertion_answers_once(cast, authenticator):
