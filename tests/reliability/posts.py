@@ -414,6 +414,19 @@ NOT_CREATING: dict[str, str] = {
     "accounts:confirm_password": "marks the session's password as given again",
     "accounts:language": "stores the chosen language on the user",
     "accounts:password_set": "sets the password; the link stops working once it is used",
+    # Passkeys: each ceremony's "begin" keeps a challenge in the session, its "complete" takes the
+    # challenge out before it checks the answer: sent again, it finds the challenge spent.
+    "accounts:passkey_login_begin": "a passkey ceremony's options: a challenge kept in the session",
+    "accounts:passkey_login_complete": "logging in with a passkey: a session (the passkey's last use is "
+    "noted on its row); sent again, the challenge is spent",
+    "accounts:passkey_verify_begin": "a passkey ceremony's options: a challenge kept in the session",
+    "accounts:passkey_verify_complete": "the second factor with a passkey: marks the session verified",
+    "accounts:passkey_confirm_begin": "a passkey ceremony's options: a challenge kept in the session",
+    "accounts:passkey_confirm_complete": "marks the session's confirmation as given again",
+    "accounts:passkey_setup_done": "shows the backup codes made with a first passkey once; then the "
+    "security page",
+    "accounts:passkey_remove": "removes a passkey (a row of django-otp-webauthn's); sent again, it says "
+    "the passkey is already gone",
     "participants:rules": _PAGE,
     "participants:rules_detail": _PAGE,
     "participants:participants": _PAGE,
