@@ -22,7 +22,6 @@ from livc.accounts import oidc, otp, reauth, signin
 from livc.accounts.decorators import second_factor_not_required
 from livc.accounts.models import User
 from livc.accounts.views import _next_url, locked_out
-from livc.audit.events import EventKind, record_account_event
 from livc.http import AuthenticatedRequest
 
 # How each way of ending without a login answers (the page tells the person in words).
@@ -127,14 +126,7 @@ def _confirm(
         return refused(request, provider, "wrong_account", back=back)
     if signin.refused(request, identity.email):
         return locked_out(request)
-    reauth.mark_confirmed(request.session)
-    record_account_event(
-        EventKind.PASSWORD_CONFIRMED,
-        user=user,
-        actor=user,
-        request=request,
-        data={"method": signin.OIDC, "provider": provider.key},
-    )
+    reauth.confirm(request, data={"method": signin.OIDC, "provider": provider.key})
     messages.success(request, _("Confirmed. You can change your second factor or make new backup codes now."))
     return HttpResponseRedirect(next_url)
 

@@ -6,7 +6,6 @@ the user's language, which the script shows in the page; a success is `{"redirec
 """
 
 import json
-import math
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +16,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -28,7 +26,7 @@ from livc.accounts.decorators import second_factor_not_required
 from livc.accounts.forms import LoginForm, PasskeyNameForm, account_paused_message, locked_out_message
 from livc.accounts.passkeys import PasskeyRefused
 from livc.accounts.views import _next_url, _second_factor_login
-from livc.audit.events import EventKind, record_account_event, second_factor_failed
+from livc.audit.events import second_factor_failed
 from livc.http import AuthenticatedRequest
 
 # The session already proved who it is with the passkey: Django's own backend keeps it logged
@@ -51,7 +49,7 @@ def _body(request: HttpRequest) -> Any:
 
 
 def _wait_message(until: datetime) -> str:
-    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    seconds = throttle.seconds_to_wait(until)
     return ngettext(
         "Wait %(seconds)d second before trying again: after each failed attempt the wait doubles.",
         "Wait %(seconds)d seconds before trying again: after each failed attempt the wait doubles.",
@@ -155,15 +153,8 @@ def confirm_complete(request: AuthenticatedRequest) -> JsonResponse:
     passkey, refusal = _checked_assertion(request, purpose=passkeys.CONFIRM, step="passkey_confirm")
     if refusal is not None:
         return refusal
-    reauth.mark_confirmed(request.session)
+    reauth.confirm(request, data={"method": signin.PASSKEY, "device": passkey.pk})
     throttle.reset(request.session)
-    record_account_event(
-        EventKind.PASSWORD_CONFIRMED,
-        user=request.user,
-        actor=request.user,
-        request=request,
-        data={"method": signin.PASSKEY, "device": passkey.pk},
-    )
     minutes = settings.LIVC_REAUTH_MINUTES
     messages.success(
         request,

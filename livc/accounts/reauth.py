@@ -7,6 +7,7 @@ password (`accounts:confirm_password`) unless it was given in this session withi
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,11 +16,24 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
+from livc.audit.events import EventKind, record_account_event
+
 CONFIRMED_AT_KEY = "livc_password_confirmed_at"
 
 
 def mark_confirmed(session: SessionBase) -> None:
     session[CONFIRMED_AT_KEY] = timezone.now().isoformat()
+
+
+def confirm(request: HttpRequest, *, data: dict[str, Any] | None = None) -> None:
+    """The person confirmed it is them (password, passkey or provider): noted and logged.
+
+    `data` says how, when it was not the password (`{"method": "passkey", "device": 3}`).
+    """
+    mark_confirmed(request.session)
+    record_account_event(
+        EventKind.PASSWORD_CONFIRMED, user=request.user, actor=request.user, request=request, data=data
+    )
 
 
 def recently_confirmed(session: SessionBase) -> bool:

@@ -11,6 +11,7 @@ Each new session needs the password again, which django-axes and the per-account
 `livc/accounts/lockout.py` limit; every wrong code is an audit event.
 """
 
+import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +31,11 @@ def locked_until(session: SessionBase) -> datetime | None:
     delay = min(2 ** (failures - 1), settings.LIVC_SECOND_FACTOR_MAX_DELAY_SECONDS)
     until = datetime.fromisoformat(last) + timedelta(seconds=delay)
     return until if until > timezone.now() else None
+
+
+def seconds_to_wait(until: datetime) -> int:
+    """Whole seconds from now until `until`, at least 1: what the "wait" messages say."""
+    return max(1, math.ceil((until - timezone.now()).total_seconds()))
 
 
 def record_failure(session: SessionBase) -> None:

@@ -1,4 +1,3 @@
-import math
 from datetime import datetime
 from typing import Any
 
@@ -126,7 +125,7 @@ def _second_factor_login(request: AuthenticatedRequest, device: Device) -> None:
 def _throttled_message(until: datetime) -> str:
     """What the session throttle does: after each wrong code in a row this session's next try
     must wait 1, 2, 4, 8... seconds (up to a cap); a code typed sooner is not even checked."""
-    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    seconds = throttle.seconds_to_wait(until)
     return ngettext(
         "Wait %(seconds)d second before typing the newest code: after each wrong code the wait doubles.",
         "Wait %(seconds)d seconds before typing the newest code: after each wrong code the wait doubles.",
@@ -264,10 +263,7 @@ def confirm_password(request: AuthenticatedRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, request=request, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        reauth.mark_confirmed(request.session)
-        record_account_event(
-            EventKind.PASSWORD_CONFIRMED, user=request.user, actor=request.user, request=request
-        )
+        reauth.confirm(request)
         minutes = settings.LIVC_REAUTH_MINUTES
         messages.success(
             request,
