@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from livc.crypto.fields import EncryptedTextField
+from livc.crypto.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 
 class AuditSettings(models.Model):
@@ -202,3 +202,154 @@ class Breach(models.Model):
         if self.authority_informed_at or self.authority_not_informed_reason:
             return False
         return (now or timezone.now()) >= self.authority_due_at
+
+
+class AccessRequestStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ANSWERED = "answered", _("answered")
+
+
+class AccessOutcome(models.TextChoices):
+    NO_DATA = "no_data", _("no data")
+    FULL = "full", _("full access")
+    RESTRICTED = "restricted", _("restricted access")
+
+
+class AccessRequest(models.Model):
+    """One line of the register of subject-access requests (GDPR art. 15; docs/rules.md, rule 17).
+
+    Content-free on purpose: dates, the deadline, the status and the outcome. Who asked, how
+    their identity was checked and what the cell holds about them are in `AccessRequestDetails`,
+    which goes when the person's case (or referral) is purged; this line stays as the register's
+    record that a request was answered, when, and how.
+    """
+
+    cell_path = "cell"  # row-level security (livc/database/policies.py)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cell = models.ForeignKey("cells.Cell", on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("number"))
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("answer due by"))  # one month after receipt (GDPR art. 12(3))
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)  # at most two more months
+    status = models.CharField(
+        _("status"), max_length=10, choices=AccessRequestStatus.choices, default=AccessRequestStatus.OPEN
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=AccessOutcome.choices, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subject-access request")
+        verbose_name_plural = _("subject-access requests")
+        ordering = ["-received_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "number"], name="access_request_number_per_cell"),
+            models.CheckConstraint(
+                condition=Q(status=AccessRequestStatus.OPEN, outcome="", answered_on__isnull=True)
+                | (Q(status=AccessRequestStatus.ANSWERED, answered_on__isnull=False) & ~Q(outcome="")),
+                name="access_request_answered_with_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Access request {self.number}"
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.extended_to or self.due_on
+
+
+class RequesterLanguage(models.TextChoices):
+    NL = "nl", "Nederlands"
+    FR = "fr", "Français"
+    EN = "en", "English"
+
+
+class AccessRequestDetails(models.Model):
+    """Who asked and what the cell found: personal data, sealed with its own data key.
+
+    Linked to the person the cell holds (`subject`, found by the keyed hash of name and birth
+    date), it goes with them when the retention purge deletes their case or referral (the purge
+    destroys its key first). A request that matched nobody keeps it only as long as the cell
+    keeps a referral it did not retain, counted from the answer (`dpo.services`).
+    """
+
+    cell_path = "request"  # row-level security: its register line's cell
+    encryption_owner = "pk"  # livc.crypto.datakeys: its own data key
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.OneToOneField(AccessRequest, on_delete=models.CASCADE, related_name="details")
+    subject = models.ForeignKey(
+        "cases.Subject", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    first_name = EncryptedCharField(_("first name"), max_length=100)
+    last_name = EncryptedCharField(_("last name"), max_length=100)
+    birth_date = EncryptedDateField(_("date of birth"))
+    language = models.CharField(_("language of the answer"), max_length=2, choices=RequesterLanguage.choices)
+    identity_check = EncryptedTextField(_("how the identity was checked"))
+    postal_address = EncryptedTextField(_("address for the answer"), blank=True)
+    extension_reason = EncryptedTextField(_("reason for the extension"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("subject-access request details")
+        verbose_name_plural = _("subject-access request details")
+
+    def __str__(self) -> str:
+        return f"Access request details {self.pk}"
+
+
+class ExceptionGround(models.TextChoices):
+    """What may restrict the right of access (GDPR art. 23; the law of 30 July 2018)."""
+
+    INVESTIGATION = "investigation", _("Secrecy of an investigation")
+    THIRD_PARTY = "third_party", _("A third party's rights")
+    PROFESSIONAL_SECRECY = "professional_secrecy", _("Professional secrecy")
+
+
+class ExceptionQuestion(models.Model):
+    """Whether an exception applies: asked of each item's owner (about that item) and of the
+    information officer (about the whole case), with the answer and its reason."""
+
+    cell_path = "details"  # row-level security: its request's cell
+    encryption_owner = "details"  # livc.crypto.datakeys: sealed with the request's data key
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    details = models.ForeignKey(AccessRequestDetails, on_delete=models.CASCADE, related_name="questions")
+    item = models.ForeignKey(
+        "cases.InformationItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )  # None: the information officer's question about the whole case
+    asked = models.ForeignKey("cells.Membership", on_delete=models.PROTECT, related_name="+")
+    applies = models.BooleanField(_("an exception applies"), null=True, blank=True)  # None: unanswered
+    ground = models.CharField(_("ground"), max_length=24, choices=ExceptionGround.choices, blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
+    asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("exception question")
+        verbose_name_plural = _("exception questions")
+        ordering = ["asked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["details", "item"],
+                condition=Q(item__isnull=False),
+                name="exception_question_per_item",
+            ),
+            models.UniqueConstraint(
+                fields=["details"], condition=Q(item__isnull=True), name="exception_question_officer_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(applies__isnull=True, answered_at__isnull=True)
+                | Q(applies=False, ground="", answered_at__isnull=False)
+                | (Q(applies=True, answered_at__isnull=False) & ~Q(ground="")),
+                name="exception_question_answer_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exception question {self.pk}"

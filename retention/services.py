@@ -12,9 +12,11 @@ every case whole or gone, never half. Per batch:
    corrections (addenda) erased, marked "removed under the retention rule" with today's date;
    the minutes PDFs of those meetings are deleted (they are made again on request);
 3. the cases go, with everything their delete cascades to (seats and their object
-   permissions, information items, relations, the informing register, decisions and
-   agreements, actions, case invitations), then their referrals, then their subjects (and
-   the subjects' identity requests), by set-based deletes (`retention.cascade`): no row is
+   permissions, information items and the ledger of their uses, relations, the informing
+   register, the "known to your service?" round, decisions and agreements, actions, case
+   invitations), then their referrals, then their subjects (and the subjects' identity
+   requests, and the details of any subject-access request about them: the request's
+   register line stays, content-free), by set-based deletes (`retention.cascade`): no row is
    loaded and no audit entry is written for the deletes themselves;
 4. the earlier audit entries of every one of those rows are scrubbed (their content blanked,
    `livc.audit.services.scrub_entries_for_objects`), one UPDATE per kind of row;
@@ -159,18 +161,21 @@ def _destroy_keys(
     minutes: bool,
 ) -> None:
     """Destroy the data keys of what goes, before it goes: the persons' (`subjects`: subject ->
-    purged case or referral), and those of every row with a key of its own that the roots'
-    delete takes along (items, relations) or that the erasure of the minutes deletes (the
-    minutes PDFs). Counted per case or referral, for its record."""
+    purged case or referral), and those of every row with a key of its own that the roots' or
+    the subjects' delete takes along (items, relations, subject-access request details) or that
+    the erasure of the minutes deletes (the minutes PDFs). Counted per case or referral, for its
+    record."""
     owners = {owner_name(Subject, pk): root_pk for pk, root_pk in subjects.items()}
-    for step in cascade.plan(root).deletes:
-        if owner_path(step.model) != "pk":
-            continue
-        for chunk in cascade.chunks(list(due)):
-            for pk, root_pk in step.model._base_manager.filter(**{f"{step.path}__in": chunk}).values_list(
-                "pk", step.path
-            ):
-                owners[owner_name(step.model, pk)] = root_pk
+    # What the roots' delete takes along, then what the subjects' does (the details of a
+    # subject-access request about the person): root -> purged case or referral for both.
+    for plan_root, roots in ((root, {pk: pk for pk in due}), (Subject, subjects)):
+        for step in cascade.plan(plan_root).deletes:
+            if owner_path(step.model) != "pk":
+                continue
+            for chunk in cascade.chunks(list(roots)):
+                rows = step.model._base_manager.filter(**{f"{step.path}__in": chunk})
+                for pk, root_pk in rows.values_list("pk", step.path):
+                    owners[owner_name(step.model, pk)] = roots[root_pk]
     if minutes:
         items = AgendaItem.objects.filter(case__in=list(due)).values_list("meeting_id", "case_id")
         case_of_meeting = dict(items)

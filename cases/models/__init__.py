@@ -3,7 +3,9 @@ from cases.models.informing import InformingEntry, InformingKind
 from cases.models.item import DataCategory, InformationItem
 from cases.models.permissions import CaseGroupObjectPermission, CaseUserObjectPermission
 from cases.models.referral import Qualification, Referral, ReferralStatus, Urgency
+from cases.models.round import Known, KnownToService
 from cases.models.subject import IdentityRequest, Relation, RelationKind, Subject
+from cases.models.use import ItemUse, UseConsent, UseKind
 
 __all__ = [
     "Case",
@@ -17,6 +19,9 @@ __all__ = [
     "InformationItem",
     "InformingEntry",
     "InformingKind",
+    "ItemUse",
+    "Known",
+    "KnownToService",
     "Qualification",
     "Referral",
     "ReferralStatus",
@@ -25,4 +30,6 @@ __all__ = [
     "Seat",
     "Subject",
     "Urgency",
+    "UseConsent",
+    "UseKind",
 ]

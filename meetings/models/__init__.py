@@ -2,6 +2,7 @@ from meetings.models.action import NEEDS_REASON as ACTION_NEEDS_REASON
 from meetings.models.action import Action, ActionStatus
 from meetings.models.decision import (
     CONSENSUS_KINDS,
+    ITEM_USE_KINDS,
     ONCE_PER_ITEM_KINDS,
     Agreement,
     Decision,
@@ -23,6 +24,7 @@ from meetings.models.meeting import (
 __all__ = [
     "ACTION_NEEDS_REASON",
     "CONSENSUS_KINDS",
+    "ITEM_USE_KINDS",
     "ONCE_PER_ITEM_KINDS",
     "Action",
     "ActionStatus",

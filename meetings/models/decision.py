@@ -23,7 +23,14 @@ class DecisionKind(models.TextChoices):
     LTF_FEEDBACK = "ltf_feedback", _("Feedback to the Local Taskforce")
     INFORM_SUBJECT = "inform_subject", _("Inform the person")
     REVEAL_MINOR = "reveal_minor", _("Reveal a minor's identity")
+    SHARE_WITH_PARTNER = "share_with_partner", _("Share information with a partner")
 
+
+# Kinds that use information items beyond the table: the decision lists the items, and each
+# item's owner consents (or not) to that use (cases.models.ItemUse, docs/rules.md rule 9).
+ITEM_USE_KINDS = frozenset(
+    {DecisionKind.LTF_FEEDBACK, DecisionKind.INFORM_SUBJECT, DecisionKind.SHARE_WITH_PARTNER}
+)
 
 # Kinds that need the agreement of every participant present for the item.
 CONSENSUS_KINDS = frozenset({DecisionKind.LTF_FEEDBACK, DecisionKind.INFORM_SUBJECT})
@@ -50,6 +57,12 @@ class Decision(models.Model):
     kind = models.CharField(_("decision"), max_length=20, choices=DecisionKind.choices)
     text = EncryptedTextField(_("content or motivation"), blank=True)
     extend_until = models.DateField(_("keep until"), null=True, blank=True)
+    partner = models.CharField(
+        _("partner"),
+        max_length=200,
+        blank=True,
+        help_text=_("The organisation the information is shared with."),
+    )  # for sharing with a partner only
     status = models.CharField(max_length=10, choices=DecisionStatus.choices)
     officer_objects = models.BooleanField(_("the information officer objects"), default=False)
     passed_on_at = models.DateTimeField(_("passed on to the Local Taskforce"), null=True, blank=True)
