@@ -7,6 +7,8 @@ from cases.models import (
     IdentityRequest,
     InformationItem,
     InformingEntry,
+    ItemUse,
+    KnownToService,
     Referral,
     Relation,
     Seat,
@@ -29,3 +31,17 @@ auditlog.register(
     InformingEntry, include_fields=["case", "kind", "decision_id", "decided_on", "informed_on", "review_on"]
 )
 auditlog.register(IdentityRequest, include_fields=["subject", "status", "decided_by"])
+# The round: who answered for which case and when; never the answer (personal data, encrypted).
+auditlog.register(KnownToService, include_fields=["case", "participant", "answered_at"])
+auditlog.register(
+    ItemUse,
+    include_fields=[
+        "item",
+        "kind",
+        "decision_id",
+        "consent",
+        "consent_at",
+        "carried_out_at",
+        "carried_out_by",
+    ],
+)

@@ -11,6 +11,7 @@ from cases.models import (
     DataCategory,
     InformationItem,
     InformingEntry,
+    Known,
     Referral,
     ReferralStatus,
     Relation,
@@ -22,6 +23,7 @@ from cases.services.identity import Identity
 from cases.services.informing import informing_record
 from cases.services.items import item_add
 from cases.services.referrals import QualificationData, ReferralData, referral_qualify, referral_submit
+from cases.services.round import known_to_service_answer
 from livc.cells.demo import EARLIEST_REFERRAL_DAYS_AGO, Demo, days_ago
 from livc.cells.models import Membership, Role
 from participants.models import Participant
@@ -169,6 +171,8 @@ def _fill(
         relation_add(member=coordinator, case=case, kind="parent", name="Moeder (niet bij naam genoemd)",
                      birth_date=None, notes="Staat open voor een gesprek.", is_minor=False)  # fmt: skip
         Relation.objects.filter(case=case).update(created_at=case.opened_at)
+    if status == CaseStatus.FOLLOW_UP:  # the "known to your service?" round: the school knows the person
+        known_to_service_answer(member=participant.membership, case=case, answer=Known.KNOWN)
     if status != CaseStatus.OPEN:
         case_change_status(member=coordinator, case=case, status=CaseStatus.FOLLOW_UP)
     if status == CaseStatus.CLOSED:

@@ -5,7 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import workflow
-from cases.models import Case, CaseStatus, DataCategory, InformingKind, ReferralStatus, RelationKind, Urgency
+from cases.models import (
+    Case,
+    CaseStatus,
+    DataCategory,
+    InformingKind,
+    Known,
+    ReferralStatus,
+    RelationKind,
+    Urgency,
+)
 from cases.services.identity import Identity
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Role
@@ -242,3 +251,24 @@ class DeferralForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["deferral_reason"].error_messages["required"] = _("Give the reason for deferring.")
+
+
+class KnownToServiceForm(forms.Form):
+    """The "known to your service?" round: a seated participant's answer, for her service only."""
+
+    answer = forms.ChoiceField(
+        label=_("Is the person known to your service?"),
+        choices=[(Known.KNOWN, _("Known")), (Known.NOT_KNOWN, _("Not known")), ("", _("Not stated"))],
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
+        help_text=_("Voluntary: you need not answer, and you can take your answer back at any time."),
+    )
+
+
+class UseAnswerForm(forms.Form):
+    """An item's owner answers a request to use it beyond the table (rule 9)."""
+
+    consent = forms.TypedChoiceField(
+        choices=[("yes", _("I consent")), ("no", _("I refuse"))], coerce=lambda value: value == "yes"
+    )

@@ -8,12 +8,14 @@ they sit at (a django-guardian object permission, granted by seating); the DPO s
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cases.decisions import decision_facts, decisions_over
 from cases.models import (
     Case,
     CaseStatus,
@@ -21,13 +23,19 @@ from cases.models import (
     IdentityRequest,
     InformationItem,
     InformingEntry,
+    ItemUse,
+    Known,
+    KnownToService,
     Referral,
     ReferralStatus,
     Seat,
     Subject,
+    UseConsent,
+    UseKind,
 )
 from cases.services.seats import VIEW_CASE_CODENAME
 from livc.cells.models import CELL_WIDE_CASE_ROLES, Membership, Role
+from livc.crypto.fields import EncryptedField
 
 REFERRAL_QUEUE_ROLES = frozenset({Role.COORDINATOR, Role.INFORMATION_OFFICER, Role.MAYOR})
 # The order of every case list, and of the index `case_cell_recent` that serves it: newest first,
@@ -152,12 +160,78 @@ def seat_list(*, case: Case) -> QuerySet[Seat]:
     )
 
 
-def seat_names(*, case: Case) -> list[tuple[str, str]]:
-    """Who sits at the case's table, as the case page names them: (name, organisation)."""
-    return list(
+@dataclass(frozen=True, slots=True)
+class RoundAnswer:
+    """One seated participant's line in the "known to your service?" round."""
+
+    participant_id: int
+    membership_id: int
+    name: str
+    organisation: str
+    answer: str  # a `Known` value, or "" (not stated)
+
+    @property
+    def label(self) -> str:
+        labels: dict[str, str] = {Known.KNOWN: _("known"), Known.NOT_KNOWN: _("not known")}
+        return labels.get(self.answer, _("not stated"))
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """The table's answers to the round for one case (docs/rules.md, rule 5: never mandatory)."""
+
+    answers: list[RoundAnswer]
+
+    @property
+    def known_services(self) -> list[str]:
+        """The organisations of those who said "known", each once, in the table's order."""
+        return list(dict.fromkeys(a.organisation for a in self.answers if a.answer == Known.KNOWN))
+
+    @property
+    def known(self) -> int:
+        return sum(a.answer == Known.KNOWN for a in self.answers)
+
+    @property
+    def not_known(self) -> int:
+        return sum(a.answer == Known.NOT_KNOWN for a in self.answers)
+
+    @property
+    def not_stated(self) -> int:
+        return sum(not a.answer for a in self.answers)
+
+    @property
+    def seats(self) -> list[tuple[str, str]]:
+        """Who sits at the table, as the case page names them: (name, organisation)."""
+        return [(a.name, a.organisation) for a in self.answers]
+
+    def mine(self, member: Membership) -> RoundAnswer | None:
+        """The member's own line if she sits at the table (only she answers for her service)."""
+        return next((a for a in self.answers if a.membership_id == member.pk), None)
+
+
+def known_to_service_round(*, case: Case) -> Round:
+    """Every participant seated at the case's table, by name, with her organisation and her
+    answer, in one query (with the id of the answer's row: an encrypted value opens for its own row only)."""
+    given = KnownToService.objects.filter(case=case, participant=OuterRef("participant"))
+    rows = (
         Seat.objects.filter(case=case)
+        .annotate(answer=Subquery(given.values("answer")[:1]), answer_pk=Subquery(given.values("pk")[:1]))
         .order_by("participant__membership__user__name", "pk")
-        .values_list("participant__membership__user__name", "participant__organisation__name")
+        .values_list(
+            "participant_id",
+            "participant__membership_id",
+            "participant__membership__user__name",
+            "participant__organisation__name",
+            "answer",
+            "answer_pk",
+        )
+    )
+    field = cast(EncryptedField, KnownToService._meta.get_field("answer"))
+    return Round(
+        [
+            RoundAnswer(pk, member, name, organisation, field.decrypt_for_row(token, row) if token else "")
+            for pk, member, name, organisation, token, row in rows
+        ]
     )
 
 
@@ -228,3 +302,192 @@ def identity_requests_pending(*, member: Membership) -> QuerySet[IdentityRequest
     return IdentityRequest.objects.filter(
         cell=member.cell, status=IdentityRequest.Status.PENDING
     ).select_related("subject", "requested_by")
+
+
+# --- The item-use ledger (rule 9): where each item went, and its owner's consent --------------------
+
+
+@dataclass(frozen=True)
+class UseRow:
+    """One use of an item as its owner (or the coordinator) follows it, with what is known of the
+    decision that asked for it (`cases/decisions.py`)."""
+
+    use: ItemUse
+    taken_on: datetime.date | None  # the day of the meeting at which the decision was put to the table
+    ended: str  # why nothing more of the decision is carried out; "" while it may be
+    mine: bool  # the member owns the item: she answers for it
+
+    @property
+    def answerable(self) -> bool:
+        """Its owner may still give or refuse consent, or change her answer."""
+        return self.use.carried_out_at is None and self.use.item.withdrawn_at is None and not self.ended
+
+    @property
+    def awaiting(self) -> bool:
+        return self.answerable and self.use.consent == UseConsent.ASKED
+
+    @property
+    def shareable(self) -> bool:
+        """A share with a partner that its owner consented to, not yet recorded as done."""
+        use = self.use
+        return (
+            use.kind == UseKind.PARTNER
+            and use.consent == UseConsent.GIVEN
+            and use.carried_out_at is None
+            and use.item.withdrawn_at is None
+        )
+
+
+def _use_rows(uses: Iterable[ItemUse], mine: set[Any]) -> list[UseRow]:
+    """Rows of the uses, with the facts of their decisions (one query); `mine`: the member's items."""
+    uses = list(uses)
+    facts = decision_facts({use.decision_id for use in uses})
+    rows = []
+    for use in uses:
+        known = facts.get(use.decision_id)
+        taken_on, ended = (known.taken_on, str(known.ended)) if known else (None, "")
+        rows.append(UseRow(use, taken_on, ended, mine=use.item_id in mine))
+    return rows
+
+
+_USE_PEOPLE = ("asked_by", "carried_out_by")
+# A use's columns, and those of its item it is shown with: never the item's text; of the people,
+# their names only.
+_USE_COLUMNS = (
+    "id", "item", "kind", "decision_id", "partner", "asked_by", "asked_at", "consent", "consent_at",
+    "carried_out_at", "carried_out_by", "item__cell", "item__case", "item__owner", "item__organisation__name",
+    "item__category", "item__shared_on", "item__created_at", "item__withdrawn_at", "item__consent",
+)  # fmt: skip
+
+
+def item_use_rows(*, items: Iterable[InformationItem], member: Membership) -> dict[Any, list[UseRow]]:
+    """{item id: its uses, oldest first} for the case page: under the member's own items, and, for
+    the coordinator (who records the decisions and the shares with partners), under every item."""
+    items = list(items)
+    mine = {item.pk for item in items if item.owner.membership_id == member.pk}
+    followed = [item.pk for item in items] if member.role == Role.COORDINATOR else list(mine)
+    uses = (
+        ItemUse.objects.filter(item__in=followed)
+        .select_related("item__organisation", *_USE_PEOPLE)
+        .only(*_USE_COLUMNS, "asked_by__name", "carried_out_by__name")
+        .order_by("asked_at", "pk")
+    )
+    rows: dict[Any, list[UseRow]] = {}
+    for row in _use_rows(uses, mine):
+        rows.setdefault(row.use.item_id, []).append(row)
+    return rows
+
+
+def with_where_it_went(items: Iterable[InformationItem], *, member: Membership) -> list[InformationItem]:
+    """The case page's items, each with `where_it_went`: its uses as `item_use_rows` gives them
+    (the member's own items; every item for the coordinator), in one query for all."""
+    items = list(items)
+    rows = item_use_rows(items=items, member=member)
+    for item in items:
+        item.where_it_went = rows.get(item.pk, [])  # type: ignore[attr-defined]
+    return items
+
+
+_USABLE_COLUMNS = ("cell", "case", "category", "shared_on", "created_at", "consent", "withdrawn_at",
+                   "organisation__name")  # fmt: skip
+
+
+def item_usable_list(*, case: Case) -> QuerySet[InformationItem]:
+    """The case's items a decision may use beyond the table: shared with the table, not
+    withdrawn (`cases/services/uses.py::uses_ask` keeps the rule); by category, organisation and
+    date, without their text."""
+    return (
+        InformationItem.objects.filter(case=case, withdrawn_at__isnull=True, consent=True)
+        .select_related("organisation")
+        .only(*_USABLE_COLUMNS)
+        .order_by("shared_on", "created_at")
+    )
+
+
+def own_use_rows(*, member: Membership) -> list[UseRow]:
+    """Every use of the member's own items, in the cases she may see: those awaiting her answer
+    first, then the newest first. Withdrawn items too: where they went before stays known."""
+    uses = list(
+        ItemUse.objects.filter(
+            item__cell=member.cell,
+            item__owner__membership=member,
+            item__case__in=case_visible_list(member=member),
+        )
+        .select_related("item__case", "item__organisation", *_USE_PEOPLE)
+        .order_by("-asked_at", "-pk")
+    )
+    rows = _use_rows(uses, {use.item_id for use in uses})
+    return sorted(rows, key=lambda row: not row.awaiting)  # stable: newest first within each
+
+
+def consent_requests_count(*, member: Membership) -> int:
+    """How many uses of the member's own items wait for her consent (one count query): in cases
+    she may see, of items not withdrawn, of decisions that are not over."""
+    uses = ItemUse.objects.filter(
+        item__cell=member.cell,
+        item__owner__membership=member,
+        item__withdrawn_at__isnull=True,
+        item__case__in=case_visible_list(member=member),
+        consent=UseConsent.ASKED,
+        carried_out_at__isnull=True,
+    )
+    for over in decisions_over(member.cell):
+        uses = uses.exclude(decision_id__in=over)
+    return uses.count()
+
+
+def decision_uses(*, decision_ids: Iterable[Any]) -> dict[Any, list[ItemUse]]:
+    """{decision id: the uses it lists, by item}: what the decision lists are shown with, for
+    whoever reads the decision (the items' category, organisation and date; never their text)."""
+    uses = (
+        ItemUse.objects.filter(decision_id__in=list(decision_ids))
+        .select_related("item__organisation", "carried_out_by")
+        .only(*_USE_COLUMNS, "carried_out_by__name")
+        .order_by("item__shared_on", "item__created_at", "pk")
+    )
+    found: dict[Any, list[ItemUse]] = {}
+    for use in uses:
+        found.setdefault(use.decision_id, []).append(use)
+    return found
+
+
+@dataclass(frozen=True)
+class UseCounts:
+    """Where a decision's uses stand."""
+
+    carried_out: int = 0
+    ready: int = 0  # consent given, not carried out yet
+    awaiting: int = 0
+    refused: int = 0
+    withdrawn: int = 0  # the item was withdrawn before the use was carried out
+
+    @property
+    def not_carried_out(self) -> int:
+        return self.ready + self.awaiting + self.refused + self.withdrawn
+
+
+def use_counts(uses: Iterable[ItemUse]) -> UseCounts:
+    counts = {"carried_out": 0, "ready": 0, "awaiting": 0, "refused": 0, "withdrawn": 0}
+    for use in uses:
+        if use.carried_out_at is not None:
+            counts["carried_out"] += 1
+        elif use.item.withdrawn_at is not None:
+            counts["withdrawn"] += 1
+        elif use.consent == UseConsent.GIVEN:
+            counts["ready"] += 1
+        elif use.consent == UseConsent.REFUSED:
+            counts["refused"] += 1
+        else:
+            counts["awaiting"] += 1
+    return UseCounts(**counts)
+
+
+def case_use_list(*, case: Case) -> QuerySet[ItemUse]:
+    """Every use of the case's items, for the DPO's ledger: who asked, consented and carried out
+    what, and when; the items by category, organisation and date, never their text."""
+    return (
+        ItemUse.objects.filter(item__case=case)
+        .select_related("item__organisation", *_USE_PEOPLE)
+        .only(*_USE_COLUMNS, "asked_by__name", "carried_out_by__name")
+        .order_by("item__shared_on", "item__created_at", "asked_at", "pk")
+    )

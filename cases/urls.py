@@ -2,7 +2,8 @@
 
 from django.urls import path, re_path
 
-from cases.views import cases, informing, items, referrals, subject, table
+from cases.views import cases, informing, items, referrals, subject, table, uses
+from cases.views import round as known_round
 
 app_name = "cases"
 
@@ -17,6 +18,9 @@ urlpatterns = [
     path("cases/<uuid:pk>/invite/", table.invite, name="invite"),
     path("cases/<uuid:pk>/items/new/", items.item_new, name="item_new"),
     path("cases/<uuid:pk>/items/<uuid:item_pk>/withdraw/", items.item_withdraw, name="item_withdraw"),
+    path("cases/<uuid:pk>/uses/<uuid:use_pk>/answer/", uses.item_use_answer, name="item_use_answer"),
+    path("cases/<uuid:pk>/uses/<uuid:use_pk>/shared/", uses.item_use_shared, name="item_use_shared"),
+    path("item-uses/", uses.my_item_uses, name="my_item_uses"),
     path("cases/<uuid:pk>/identity/", subject.identity_edit, name="identity"),
     path("cases/<uuid:pk>/identity/request/", subject.identity_request, name="identity_request"),
     path("cases/<uuid:pk>/relations/new/", subject.relation_new, name="relation_new"),
@@ -26,6 +30,7 @@ urlpatterns = [
         name="relation_delete",
     ),
     path("cases/<uuid:pk>/informing/", informing.informing, name="informing"),
+    path("cases/<uuid:pk>/known-to-service/", known_round.known_to_service, name="known_to_service"),
     path("identity-requests/", subject.identity_request_list, name="identity_requests"),
     re_path(
         r"^identity-requests/(?P<request_pk>[0-9a-f-]{36})/(?P<decision>approve|reject)/$",

@@ -1,5 +1,6 @@
 """What waits in the cases app for the coordinator: referrals to qualify, overdue case reviews,
-people the table decided to inform who have not been informed yet (also for the information officer).
+people the table decided to inform who have not been informed yet (also for the information officer);
+and for any owner of information, the requests for her consent to use it beyond the table (rule 9).
 
 Registered when imported (`CasesConfig.ready`); see `livc/cells/waiting.py`. Counts only, and
 nothing before the secrecy of the table is acknowledged (docs/rules.md, rule 6).
@@ -25,6 +26,7 @@ from participants.selectors import request_has_acknowledged
 REFERRALS = "cases.referrals"
 REVIEWS = "cases.reviews"
 INFORMING = "cases.informing"
+CONSENT = "cases.consent"
 
 
 def _coordinator_may_see_cases(request: CellRequest) -> bool:
@@ -89,7 +91,22 @@ def to_be_informed(request: CellRequest) -> list[WaitingItem]:
     return [WaitingItem(text=text, count=count, url=url, link_text=link_text)]
 
 
+def consent_requests(request: CellRequest) -> list[WaitingItem]:
+    """Uses of the member's own items that wait for her consent, in the cases she may see."""
+    if request.membership.role == Role.DPO or not request_has_acknowledged(request):
+        return []
+    count = selectors.consent_requests_count(member=request.membership)
+    text = ngettext(
+        "%(count)d request for your consent: your information would be used beyond the table.",
+        "%(count)d requests for your consent: your information would be used beyond the table.",
+        count,
+    ) % {"count": count}
+    url = reverse("cases:my_item_uses", kwargs={"cell_slug": request.cell.slug})
+    return [WaitingItem(text=text, count=count, url=url, link_text=_("Answer"))]
+
+
 waiting.register(REFERRALS, referrals_to_qualify, position=30)
 waiting.register(REVIEWS, overdue_reviews, position=31)
 waiting.register(INFORMING, to_be_informed, position=32)
-SOURCES = (REFERRALS, REVIEWS, INFORMING)  # the names this module registers
+waiting.register(CONSENT, consent_requests, position=33)
+SOURCES = (REFERRALS, REVIEWS, INFORMING, CONSENT)  # the names this module registers

@@ -8,6 +8,7 @@ class DpoConfig(AppConfig):
 
     def ready(self) -> None:
         from dpo import audit  # noqa: F401  registers the models with auditlog
+        from dpo.access_requests import EVENT_KINDS as ACCESS_REQUEST_EVENTS
         from dpo.notices import breach_authority_overdue
         from dpo.services import BREACH_REPORTED
         from dpo.waiting import SOURCES  # noqa: F401  registers what waits for the members
@@ -19,7 +20,15 @@ class DpoConfig(AppConfig):
         dpo = frozenset({Role.DPO})
         register(NavItem("audit:home", _("Audit trail"), dpo, position=10))
         register(NavItem("audit:breaches", _("Breach register"), dpo, 11, "dpo.reported"))
+        register(NavItem("audit:access_requests", _("Access requests"), dpo, 12, "dpo.access_requests"))
         register(NavItem("audit:retention_report", _("Retention"), dpo, position=40))
         register(NavItem("audit:breach_report", _("Report a data breach"), ALL_ROLES, position=90))
         notices.register(breach_authority_overdue)
         register_kind(BREACH_REPORTED, _("breach reported"))
+        for code, label in ACCESS_REQUEST_EVENTS.items():
+            register_kind(code, label)
+
+    def seed_demo(self, demo: object) -> None:
+        from dpo.demo import seed
+
+        seed(demo)  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 from auditlog.registry import auditlog
 
-from dpo.models import AuditSettings, Breach
+from dpo.models import AccessRequest, AuditSettings, Breach, ExceptionQuestion
 
 # The breach's free text may describe people: only dates, the authority and the version are
 # logged; an edit's entry lists the names of the fields it changed (`get_additional_data`).
@@ -18,3 +18,14 @@ auditlog.register(
     ],
 )
 auditlog.register(AuditSettings, include_fields=list(AuditSettings.THRESHOLD_FIELDS))
+
+# The register of subject-access requests: its line is content-free; a question is logged by whom
+# it asked and what it answered (applies, ground), never its reason. Who asked for access (the
+# details) is not logged: each step is an event (`dpo/access_requests.py`).
+auditlog.register(
+    AccessRequest,
+    include_fields=["number", "received_on", "due_on", "extended_to", "status", "outcome", "answered_on"],
+)
+auditlog.register(
+    ExceptionQuestion, include_fields=["details", "item", "asked", "applies", "ground", "answered_at"]
+)

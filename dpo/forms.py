@@ -253,3 +253,16 @@ class BreachReportForm(forms.Form):
         elif happened and noticed and happened > noticed:
             self.add_error("occurred_at", _("It cannot have happened after it was noticed."))
         return data
+
+
+class CaseReferenceForm(forms.Form):
+    """A case's reference, as typed: the DPO sees no list of cases, she asks for one she knows."""
+
+    reference = forms.CharField(
+        label=_("Case reference"),
+        max_length=20,
+        help_text=_("As the case is known in the cell, e.g. 2026-0004."),
+    )
+
+    def clean_reference(self) -> str:
+        return str(self.cleaned_data["reference"]).strip()

@@ -17,6 +17,7 @@ from cases.models import (
     IdentityRequest,
     InformationItem,
     InformingEntry,
+    ItemUse,
     Referral,
     Relation,
     Seat,
@@ -52,7 +53,17 @@ def entries_about_case(cell: Cell, reference: str) -> Q | None:
     case = Case.objects.filter(cell=cell, reference=reference.strip()).select_related("referral").first()
     if case is None:
         return None
-    models = (Case, Subject, Referral, Seat, InformationItem, Relation, InformingEntry, IdentityRequest)
+    models = (
+        Case,
+        Subject,
+        Referral,
+        Seat,
+        InformationItem,
+        Relation,
+        InformingEntry,
+        IdentityRequest,
+        ItemUse,
+    )
     ct = ContentType.objects.get_for_models(*models, Decision, Action, AgendaItem)
 
     def about(model: type, pks: Any) -> Q:
@@ -64,6 +75,7 @@ def entries_about_case(cell: Cell, reference: str) -> Q | None:
         query |= about(Referral, [case.referral_id])
     query |= about(Seat, case.seats.values_list("pk", flat=True))
     query |= about(InformationItem, case.items.values_list("pk", flat=True))
+    query |= about(ItemUse, ItemUse.objects.filter(item__case=case).values_list("pk", flat=True))
     query |= about(Relation, case.relations.values_list("pk", flat=True))
     query |= about(InformingEntry, case.informing_entries.values_list("pk", flat=True))
     query |= about(IdentityRequest, case.subject.identity_requests.values_list("pk", flat=True))
@@ -132,6 +144,8 @@ PAGE_TITLES: dict[str, str | Promise] = {
     "cases:relation_new": _("Adding a relation"),
     "cases:invite": _("Ad hoc invitation for one case"),
     "cases:informing": _("Informing register"),
+    "cases:my_item_uses": _("Your information: where it went"),
+    "cases:known_to_service": _("Known to your service?"),
     "cases:referral_detail": _("Referral"),
     "cases:referral_qualify": _("Qualify a referral"),
     "cases:referral_identity": _("Identity in the referral"),
@@ -150,11 +164,17 @@ PAGE_TITLES: dict[str, str | Promise] = {
     "audit:user_accesses": _("Accesses by one user"),
     "audit:object_accesses": _("Accesses to one object"),
     "audit:minutes_copy": _("Whose copy is this"),
+    "audit:item_uses": _("Where information went"),
     "audit:people": _("Authorised persons"),
     "audit:people_pdf": _("Authorised persons (PDF export)"),
     "audit:unusual": _("Unusual access"),
     "audit:breach": _("Breach"),
     "audit:breach_edit": _("Change a breach"),
+    "audit:access_request": _("Request for access"),
+    "audit:access_request_extend": _("Extending the deadline of a request for access"),
+    "audit:access_letter": _("Answer letter to a request for access (PDF)"),
+    "audit:access_questions": _("Questions about a request for access"),
+    "audit:access_question_answer": _("Answering a question about a request for access"),
 }
 
 

@@ -18,7 +18,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, ItemUse
+from cases.selectors import case_use_list
 from dpo import lookups
 from dpo.models import AuditSettings, Breach, BreachStatus
 from livc.accounts.models import User
@@ -616,3 +617,14 @@ def minutes_copy_get(*, cell: Cell, user: User, number: str) -> MinutesCopy:
     first = downloads[0]
     meeting = Meeting.objects.filter(cell=cell, pk=first.object_pk).first()
     return MinutesCopy(number, None, meeting, first.actor, downloads)
+
+
+def item_uses_of_case(*, cell: Cell, user: User, reference: str) -> tuple[Case | None, list[ItemUse]]:
+    """The case of the cell with this reference and every use of its items (the item-use ledger,
+    rule 9): by category, organisation and date, never the items' text. An unknown reference
+    finds nothing, whether another cell has such a case or not."""
+    assert_dpo(cell=cell, user=user)
+    case = Case.objects.filter(cell=cell, reference=reference.strip()).only("pk", "cell", "reference").first()
+    if case is None:
+        return None, []
+    return case, list(case_use_list(case=case))

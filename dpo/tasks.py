@@ -3,10 +3,13 @@
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from dpo.access_requests import details_expire
 from dpo.models import Breach
 from dpo.selectors import breach_report_recipients
-from livc.cells.models import Role
+from livc.cells.models import Cell, Role
+from livc.database.tenancy import cell_scope
 from livc.mail import send_templated_mail
 
 
@@ -37,3 +40,16 @@ def send_breach_report_notice(*, breach_id: str) -> int:
             language=user.language,
         )  # fmt: skip
     return len(recipients.users)
+
+
+@shared_task
+def expire_access_request_details() -> int:
+    """Daily: delete the details of answered requests for access that matched nobody, once the
+    cell's period for a referral it did not retain has passed (`dpo/access_requests.py::details_expire`),
+    each cell in its own scope (row-level security). Returns how many went."""
+    today = timezone.localdate()
+    expired = 0
+    for cell in Cell.objects.order_by("pk"):
+        with cell_scope(cell.pk):
+            expired += details_expire(today=today, cell=cell)
+    return expired

@@ -1,6 +1,7 @@
 """What waits for the DPO: members' breach reports not yet assessed, breaches whose notification
-deadline is near or past, and the unusual-access signals of the last 30 days (the same figures
-as the console's home).
+deadline is near or past, the unusual-access signals of the last 30 days (the same figures
+as the console's home), and requests for access near or past their deadline; and for the members
+asked, the questions about a request for access that wait for their answer.
 
 Registered when imported (`DpoConfig.ready`); see `livc/cells/waiting.py`.
 """
@@ -11,15 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dpo import selectors
+from dpo import access_request_selectors, selectors
 from livc.cells import waiting
 from livc.cells.models import Role
 from livc.cells.waiting import WaitingItem
 from livc.http import CellRequest
+from participants.selectors import request_has_acknowledged
 
 REPORTED = "dpo.reported"
 BREACHES = "dpo.breaches"
 SIGNALS = "dpo.signals"
+ACCESS_REQUESTS = "dpo.access_requests"
+ACCESS_QUESTIONS = "dpo.access_questions"
 SIGNAL_PERIOD = datetime.timedelta(days=30)
 
 
@@ -81,7 +85,48 @@ def unusual_access(request: CellRequest) -> list[WaitingItem]:
     return [WaitingItem(text, count, url, _("Look at them"))]
 
 
+def access_requests_due(request: CellRequest) -> list[WaitingItem]:
+    """Subject-access requests past their deadline, or due within a week (the register's flags)."""
+    if request.membership.role != Role.DPO:
+        return []
+    due = access_request_selectors.requests_due(cell=request.cell)
+    url = reverse("audit:access_requests", kwargs={"cell_slug": request.cell.slug})
+    items = []
+    if due.overdue:
+        text = ngettext(
+            "%(count)d request for access is past its deadline.",
+            "%(count)d requests for access are past their deadline.",
+            due.overdue,
+        ) % {"count": due.overdue}
+        items.append(WaitingItem(text, due.overdue, url, _("Access requests"), level="error"))
+    if due.soon:
+        text = ngettext(
+            "%(count)d request for access must be answered within a week.",
+            "%(count)d requests for access must be answered within a week.",
+            due.soon,
+        ) % {"count": due.soon}
+        items.append(WaitingItem(text, due.soon, url, _("Access requests"), level="warning"))
+    return items
+
+
+def access_questions(request: CellRequest) -> list[WaitingItem]:
+    """Questions about a request for access that wait for this member's answer (an item's owner,
+    the information officer); nothing before the secrecy of the table is acknowledged."""
+    if request.membership.role == Role.DPO or not request_has_acknowledged(request):
+        return []
+    count = access_request_selectors.open_question_count(member=request.membership)
+    text = ngettext(
+        "%(count)d question about a request for access waits for your answer.",
+        "%(count)d questions about a request for access wait for your answer.",
+        count,
+    ) % {"count": count}
+    url = reverse("audit:access_questions", kwargs={"cell_slug": request.cell.slug})
+    return [WaitingItem(text, count, url, _("Answer"), level="warning")]
+
+
 waiting.register(REPORTED, breaches_reported, position=69)
 waiting.register(BREACHES, breaches_due, position=70)
 waiting.register(SIGNALS, unusual_access, position=71)
-SOURCES = (REPORTED, BREACHES, SIGNALS)  # the names this module registers
+waiting.register(ACCESS_REQUESTS, access_requests_due, position=72)
+waiting.register(ACCESS_QUESTIONS, access_questions, position=73)
+SOURCES = (REPORTED, BREACHES, SIGNALS, ACCESS_REQUESTS, ACCESS_QUESTIONS)  # the names this module registers

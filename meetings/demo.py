@@ -22,7 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.demo import INFORMED_DAYS_AGO
-from cases.models import Case, CaseStatus, InformingEntry, InformingKind
+from cases.models import Case, CaseStatus, InformationItem, InformingEntry, InformingKind, ItemUse
+from cases.services import uses
 from cases.services.informing import informing_record
 from livc.cells.demo import Demo, days_ago
 from livc.cells.models import Cell, Membership, Role
@@ -96,7 +97,7 @@ def seed(demo: Demo) -> None:
                               due_on=timezone.localdate() + datetime.timedelta(days=7))  # fmt: skip
     feedback_item = last.items.filter(case__isnull=False).order_by("position").first()
     if feedback_item is not None:
-        _agreed(coordinator, feedback_item, "ltf_feedback", text="De LTF informeren over de opvolging.")
+        _feedback(coordinator, feedback_item)
         _agreed(coordinator, feedback_item, "inform_subject")  # the person is now to be informed
     _finalise(coordinator, last, last_day)
 
@@ -163,6 +164,25 @@ def _agreed(coordinator: Membership, item: AgendaItem, kind: str, text: str = ""
     return decision
 
 
+def _feedback(coordinator: Membership, item: AgendaItem) -> None:
+    """Feedback to the Local Taskforce listing the case's two items: the officer consents to the use
+    of his own and passes it on; the school's waits for its owner's answer (rule 9)."""
+    assert item.case is not None
+    shared = InformationItem.objects.filter(case=item.case, consent=True, withdrawn_at__isnull=True)
+    decision = decisions.decision_record(
+        member=coordinator, item=item, kind="ltf_feedback", text="De LTF informeren over de opvolging.",
+        items=list(shared),
+    )  # fmt: skip
+    for participant in decisions.present_participants(item):
+        decision = decisions.agreement_record(
+            member=coordinator, decision=decision, participant=participant, agrees=True
+        )
+    officer = Membership.objects.get(cell=coordinator.cell, role=Role.INFORMATION_OFFICER)
+    for use in ItemUse.objects.filter(decision_id=decision.pk, item__owner__membership=officer):
+        uses.use_answer(member=officer, use=use, consent=True)
+    decisions.pass_on_to_ltf(member=officer, decision=decision)
+
+
 def _finalise(coordinator: Membership, meeting: Meeting, when: datetime.datetime) -> None:
     """Finalise, then put every date back on the day the meeting took place (finalised the next)."""
     meetings.meeting_finalise(member=coordinator, meeting=meeting)
@@ -172,6 +192,13 @@ def _finalise(coordinator: Membership, meeting: Meeting, when: datetime.datetime
     )
     Attendance.objects.filter(meeting=meeting).update(acknowledged_at=held)
     Decision.objects.filter(item__meeting=meeting).update(recorded_at=held, decided_at=held)
+    Decision.objects.filter(item__meeting=meeting, passed_on_at__isnull=False).update(passed_on_at=held)
+    uses_of_meeting = ItemUse.objects.filter(
+        decision_id__in=Decision.objects.filter(item__meeting=meeting).values("pk")
+    )
+    uses_of_meeting.update(asked_at=held)
+    uses_of_meeting.filter(consent_at__isnull=False).update(consent_at=held)
+    uses_of_meeting.filter(carried_out_at__isnull=False).update(carried_out_at=held)
     InformingEntry.objects.filter(
         decision_id__in=Decision.objects.filter(item__meeting=meeting).values("pk")
     ).update(recorded_at=held, decided_on=timezone.localdate(held))

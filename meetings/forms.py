@@ -5,9 +5,12 @@ from collections.abc import Sequence
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import TEXT_LIMIT
+from cases.models import Case, InformationItem
+from cases.selectors import item_usable_list
 from livc.cells.models import Cell
 from livc.forms import EMPTY_CHOICE, DateInput, DateTimeInput
 from meetings.models import ActionStatus, AttendanceStatus, DecisionKind, ItemKind, MeetingKind
@@ -75,6 +78,30 @@ class DecisionForm(forms.Form):
         help_text=_("A plan, the reason for closing, or the motivation for an extension or for revealing."),
     )  # fmt: skip
     extend_until = forms.DateField(label=_("Keep until (extension only)"), required=False, widget=DateInput)
+    items = forms.ModelMultipleChoiceField(
+        label=_("Information used (feedback, informing, sharing)"),
+        queryset=InformationItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each item's owner is asked to consent to this use; only what they consent to goes."),
+    )
+    partner = forms.CharField(
+        label=_("Partner (sharing only)"), max_length=200, required=False,
+        help_text=_("The organisation the information is shared with."),
+    )  # fmt: skip
+
+    def __init__(self, *args: object, case: Case | None = None, **kwargs: object) -> None:
+        """`case`: the agenda item's case, whose items the decision may use."""
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["items"]
+        field.queryset = item_usable_list(case=case) if case is not None else InformationItem.objects.none()  # type: ignore[attr-defined]
+        field.label_from_instance = _item_label  # type: ignore[attr-defined]
+
+
+def _item_label(item: InformationItem) -> str:
+    """An item as a decision lists it: category, its owner's organisation, the date it was shared."""
+    shared_on = date_format(item.shared_on, "SHORT_DATE_FORMAT")
+    return f"{item.get_category_display()} · {item.organisation.name} · {shared_on}"
 
 
 class AgreementForm(forms.Form):

@@ -245,9 +245,16 @@ def _decision(entry: DecisionMinutes) -> dict[str, Any]:
         lines.append(f"{gettext('Did not agree:')} {_names(entry.disagreed) or nobody}")
         if entry.unanswered:
             lines.append(f"{gettext('Present without an answer:')} {_names(entry.unanswered)}")
+    if entry.uses:  # which items it uses (their owners' consent changes after the minutes: not here)
+        items = "; ".join(
+            f"{use.item.get_category_display()} · {use.item.organisation.name} · "
+            f"{_date(use.item.shared_on, 'SHORT_DATE_FORMAT')}"
+            for use in entry.uses
+        )
+        lines.append(f"{gettext('Information it uses:')} {items}")
     text = _lines(decision.text) if decision.text else []
     return {
-        "kind": decision.get_kind_display(),
+        "kind": decision.get_kind_display() + (f": {decision.partner}" if decision.partner else ""),
         "status": status,
         "text": text,
         "lines": lines,

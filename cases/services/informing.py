@@ -6,7 +6,8 @@ meetings app when a decision to inform the person becomes valid
 information officer did not object. `informing_record` writes `informed` only when the register
 stands at `decided`, in the name of the person who informed, on a day between the decision and
 today; it writes `deferred` at any time, with a reason and a review date. Nothing else writes the
-register.
+register. Recording `informed` carries out, in the informer's name, the uses of items the decision
+listed whose owners consented (`cases/services/uses.py::uses_carry_out`): no other item was used.
 """
 
 import datetime
@@ -20,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, InformingEntry, InformingKind
 from cases.models.informing import INFORMING_NEXT
+from cases.models.use import UseKind
+from cases.services import uses as use_services
 from livc.cells.models import Membership, Role
 from livc.db import unique_or_error
 
@@ -113,7 +116,7 @@ def _informed(
     # The same decision carried out twice (the case lock serialises; the constraint is the floor).
     already = ValidationError(_("That the person was informed has been recorded already."))
     with unique_or_error(InformingEntry, {"informing_once_per_decision": already}):
-        return InformingEntry.objects.create(
+        entry = InformingEntry.objects.create(
             cell=member.cell,
             case=case,
             kind=InformingKind.INFORMED,
@@ -123,6 +126,9 @@ def _informed(
             message=message.strip(),
             recorded_by=member.user,
         )
+    if entry.decision_id is not None:  # the items the decision listed, as far as their owners consented
+        use_services.uses_carry_out(member=member, decision_id=entry.decision_id, kind=UseKind.INFORMING)
+    return entry
 
 
 def _refusal(current: InformingEntry | None) -> str:

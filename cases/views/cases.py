@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors, workflow
 from cases.access import get_case_for_user, require_case_manager, require_no_dpo
-from cases.forms import CloseForm, ReviewForm, StatusForm
+from cases.forms import CloseForm, KnownToServiceForm, ReviewForm, StatusForm
 from cases.models import Case, CaseStatus
 from cases.services import cases as case_services
 from livc.audit.access import record_access, shows_case_content
@@ -63,9 +63,11 @@ def case_detail(request: CellRequest, pk: str) -> HttpResponse:
         "case": case,
         "subject": case.subject,
         "referral": case.referral,
-        "items": list(selectors.item_list(case=case, member=request.membership)),
+        "items": selectors.with_where_it_went(
+            selectors.item_list(case=case, member=request.membership), member=request.membership
+        ),
         "relations": list(case.relations.all()),
-        "seats": selectors.seat_names(case=case),
+        **_known_to_service(case, request),  # with "seats": who sits at the table
         "informing": selectors.informing_state(case=case),
         "duplicates": selectors.duplicate_list(subject=case.subject) if manager else [],
         "pending_identity": case.identity_pending,  # type: ignore[attr-defined]  # with_identity_pending
@@ -75,6 +77,15 @@ def case_detail(request: CellRequest, pk: str) -> HttpResponse:
     }
     record_access(request, case, cases=[case])
     return render(request, "cases/detail.html", context)
+
+
+def _known_to_service(case: Case, request: CellRequest) -> dict[str, object]:
+    """The table's answers to the "known to your service?" round, and the member's own form if
+    she sits at the table (her current answer chosen; "not stated" when she gave none)."""
+    known_round = selectors.known_to_service_round(case=case)
+    mine = known_round.mine(request.membership)
+    form = KnownToServiceForm(initial={"answer": mine.answer}) if mine is not None else None
+    return {"seats": known_round.seats, "known_round": known_round, "known_form": form}
 
 
 @require_POST

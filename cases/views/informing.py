@@ -69,6 +69,7 @@ def _context(case: Case, keeper: bool, bound: forms.Form | None) -> dict[str, ob
     current = entries[0] if entries else None
     may_inform = keeper and informing_services.informing_may_inform(current)
     informed_form = bound if isinstance(bound, InformedForm) else InformedForm()
+    to_inform = current is not None and current.kind == InformingKind.DECIDED and current.decision_id
     return {
         "case": case,
         "entries": entries,
@@ -78,4 +79,8 @@ def _context(case: Case, keeper: bool, bound: forms.Form | None) -> dict[str, ob
         # A refused "informed" keeps what was typed, with the reason, even where it is not offered.
         "informed_form": informed_form if may_inform or informed_form.is_bound else None,
         "deferral_form": bound if isinstance(bound, DeferralForm) else DeferralForm(),
+        # The items the decision lists, and which of them their owners consented to (rule 9).
+        "uses": selectors.decision_uses(decision_ids=[current.decision_id]).get(current.decision_id, [])
+        if to_inform and current is not None
+        else [],
     }

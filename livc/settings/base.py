@@ -318,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Subject-access requests that matched nobody: their details go after the cell's short period.
+    "access-request-details": {
+        "task": "dpo.tasks.expire_access_request_details",
+        "schedule": crontab(hour=2, minute=50),
+    },
     # The audit chains (livc/audit/chain.py, ADR 8): entries are sealed within seconds of being
     # written; the verification of every chain is extended from its last checkpoint.
     "seal-audit-chains": {"task": "livc.audit.tasks.seal_audit_chains", "schedule": timedelta(seconds=5)},

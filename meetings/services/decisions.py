@@ -3,9 +3,14 @@
 Feedback to the Local Taskforce and informing the person are valid only when every
 participant present for the item agreed; informing also needs the information officer not
 to object. Only the information officer passes feedback on to the Local Taskforce.
+
+A decision that uses information items beyond the table (`ITEM_USE_KINDS`) lists them, and
+recording it asks each item's owner to consent to that use (rule 9, `cases/services/uses.py`):
+only what its owner consented to is passed on, used in informing or shared with the partner.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,15 +18,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import CaseStatus, InformingKind
+from cases.models import CaseStatus, InformationItem, InformingKind, UseKind
 from cases.services import cases as case_services
 from cases.services import identity as identity_services
 from cases.services import informing as informing_services
+from cases.services import uses as use_services
 from livc.cells.models import Membership, Role
 from livc.cells.notices import figures_changed
 from livc.db import unique_or_error
 from meetings.models import (
     CONSENSUS_KINDS,
+    ITEM_USE_KINDS,
     ONCE_PER_ITEM_KINDS,
     AgendaItem,
     Agreement,
@@ -36,6 +43,12 @@ from participants.models import Participant
 
 MAX_RETENTION_YEARS = 5
 DEFERRAL_REVIEW = datetime.timedelta(days=90)
+# The use of an item each kind of decision asks its owner to consent to.
+USE_OF_DECISION = {
+    DecisionKind.LTF_FEEDBACK: UseKind.LTF_FEEDBACK,
+    DecisionKind.INFORM_SUBJECT: UseKind.INFORMING,
+    DecisionKind.SHARE_WITH_PARTNER: UseKind.PARTNER,
+}
 
 
 def _meeting_date(item: AgendaItem) -> datetime.date:
@@ -57,15 +70,20 @@ def decision_record(
     kind: str,
     text: str = "",
     extend_until: datetime.date | None = None,
+    items: Iterable[InformationItem] = (),
+    partner: str = "",
 ) -> Decision:
+    """Record a decision about the item's case; one that uses information lists its `items`
+    (a share names its `partner`), and each item's owner is asked to consent to that use."""
     member.require_role(Role.COORDINATOR)
     item = AgendaItem.objects.select_related("meeting", "case").get(pk=item.pk, meeting__cell=member.cell)
     if item.meeting.is_locked:
         raise ValidationError(_("The minutes of this meeting are finalised: add a correction instead."))
     if item.kind != ItemKind.CASE or item.case is None:
         raise ValidationError(_("Decisions are taken about a case."))
-    text = text.strip()
+    text, partner, items = text.strip(), partner.strip(), list(items)
     _validate(kind, text, extend_until, item)
+    _validate_uses(kind, items, partner)
     repeated = _repeated(kind)
     if repeated is not None and _same_decisions(item, kind).exists():
         raise repeated
@@ -76,10 +94,15 @@ def decision_record(
             kind=kind,
             text=text,
             extend_until=extend_until if kind == DecisionKind.EXTEND_RETENTION else None,
+            partner=partner if kind == DecisionKind.SHARE_WITH_PARTNER else "",
             status=DecisionStatus.AWAITING_AGREEMENT if _awaits(kind) else DecisionStatus.VALID,
             recorded_by=member.user,
             decided_at=None if _awaits(kind) else timezone.now(),
         )
+    if kind in ITEM_USE_KINDS and items:
+        use_kind = USE_OF_DECISION[DecisionKind(kind)]
+        use_services.uses_ask(member=member, case=item.case, decision_id=decision.pk, kind=use_kind,
+                              items=items, partner=partner)  # fmt: skip
     if decision.status == DecisionStatus.VALID:
         _carry_out(decision, member)
     return decision
@@ -134,6 +157,24 @@ def _validate(kind: str, text: str, extend_until: datetime.date | None, item: Ag
                 {"extend_until": _("At most five years after the last discussion (until %(date)s).")
                  % {"date": _five_years_after(held_on).isoformat()}}
             )  # fmt: skip
+
+
+def _validate_uses(kind: str, items: list[InformationItem], partner: str) -> None:
+    """A share names its partner and the information it shares; feedback and informing may list
+    information (or none); no other decision uses any."""
+    errors = {}
+    if kind == DecisionKind.SHARE_WITH_PARTNER:
+        if not partner:
+            errors["partner"] = _("Name the partner the information is shared with.")
+        if not items:
+            errors["items"] = _("Choose the information to share with the partner.")
+    elif items and kind not in ITEM_USE_KINDS:
+        errors["items"] = _(
+            "Only feedback to the Local Taskforce, informing the person or sharing with a partner uses "
+            "information: leave it unticked."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _carry_out(decision: Decision, member: Membership) -> None:
@@ -210,7 +251,11 @@ def reveal_approve(*, member: Membership, decision: Decision) -> Decision:
 
 @transaction.atomic
 def pass_on_to_ltf(*, member: Membership, decision: Decision) -> Decision:
-    """Only the information officer passes valid feedback on to the Local Taskforce; it is logged."""
+    """Only the information officer passes valid feedback on to the Local Taskforce; it is logged.
+
+    With it go the items the decision lists whose owners consented, and only those
+    (`cases/services/uses.py::uses_carry_out`). Passing on again later passes on the items whose
+    owners consented since; `passed_on_at` keeps the first time."""
     member.require_role(Role.INFORMATION_OFFICER)
     decision = _locked(decision, member, settled_ok=True)
     if decision.kind != DecisionKind.LTF_FEEDBACK:
@@ -220,6 +265,7 @@ def pass_on_to_ltf(*, member: Membership, decision: Decision) -> Decision:
     if decision.passed_on_at is None:
         decision.passed_on_at, decision.passed_on_by = timezone.now(), member.user
         decision.save(update_fields=["passed_on_at", "passed_on_by"])
+    use_services.uses_carry_out(member=member, decision_id=decision.pk, kind=UseKind.LTF_FEEDBACK)
     return decision
 
 

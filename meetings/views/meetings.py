@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases import selectors as case_selectors
 from cases.access import require_case_manager, require_no_dpo
 from cases.models import Case, CaseStatus
 from livc.audit.access import record_access, shows_case_content
@@ -129,7 +130,8 @@ def _decision_rows(request: CellRequest, items: list[AgendaItem]) -> list[dict[s
     decisions = Decision.objects.filter(item__in=items).select_related(
         "case__subject", "recorded_by", "item__meeting"
     )
-    for decision in decisions.prefetch_related("agreements"):
+    for decision in selectors.with_item_uses(decisions.prefetch_related("agreements")):
+        uses = decision.item_uses  # type: ignore[attr-defined]  # with_item_uses
         awaiting = decision.status == DecisionStatus.AWAITING_AGREEMENT
         at_the_table = awaiting and not decision.item.meeting.is_locked  # answers end with the minutes
         answer = next((a.agrees for a in decision.agreements.all() if me and a.participant_id == me.pk), None)
@@ -138,13 +140,15 @@ def _decision_rows(request: CellRequest, items: list[AgendaItem]) -> list[dict[s
         rows.append(
             {
                 "decision": decision,
+                "uses": uses,
                 "answer": answer,
                 "can_agree": at_the_table and decision.needs_consensus and present,
                 "can_object": at_the_table and officer and kind == DecisionKind.INFORM_SUBJECT,
+                # Again later for items whose owners consented since (`pass_on_to_ltf`).
                 "can_pass_on": officer
                 and kind == DecisionKind.LTF_FEEDBACK
                 and decision.status == DecisionStatus.VALID
-                and decision.passed_on_at is None,
+                and (decision.passed_on_at is None or case_selectors.use_counts(uses).ready > 0),
                 "can_approve": awaiting
                 and kind == DecisionKind.REVEAL_MINOR
                 and role in (Role.COORDINATOR, Role.MAYOR)

@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cases import selectors as case_selectors
 from cases.access import require_case_manager, require_no_dpo
-from cases.selectors import case_visible_list
+from cases.selectors import case_visible_list, known_to_service_round
 from livc.audit.access import record_access, shows_case_content
 from livc.cells.models import Role
 from livc.forms import add_service_errors
@@ -38,12 +40,16 @@ def _panel_context(request: CellRequest, meeting: Meeting, item: AgendaItem, **e
         "case": case,
         "minutes_form": extra.pop("minutes_form", None)
         or MinutesForm(initial=_minutes_initial(item), kind=item.kind),
-        "decisions": list(item.decisions.prefetch_related("agreements__participant__membership__user")),
+        "decisions": selectors.with_item_uses(
+            item.decisions.prefetch_related("agreements__participant__membership__user")
+        ),
         "present": decision_services.present_participants(item) if case else [],
+        # The "known to your service?" round, asked above all at the case's first discussion.
+        "known_round": known_to_service_round(case=case) if case else None,
         "actions": list(selectors.open_action_list(member=request.membership, case=case))
         if item.kind != ItemKind.TOPIC
         else [],
-        "decision_form": extra.pop("decision_form", None) or DecisionForm(),
+        "decision_form": extra.pop("decision_form", None) or DecisionForm(case=case),
         "action_form": extra.pop("action_form", None) or ActionForm(cell=request.cell),
         "close_form": ActionCloseForm(),
         "editable": meeting.status in (MeetingStatus.IN_PROGRESS, MeetingStatus.HELD),
@@ -174,7 +180,7 @@ def decision_new(request: CellRequest, pk: int, item_pk: str) -> HttpResponse:
     item = get_item_for_user(request, meeting, item_pk)
     if refused := _refused_when_finalised(request, meeting, item):
         return refused
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, case=item.case)
     if form.is_valid():
         try:
             decision_services.decision_record(member=request.membership, item=item, **form.cleaned_data)
@@ -205,8 +211,8 @@ def decision_step(request: CellRequest, pk: int, decision_pk: str, step: str) ->
         elif step == "approve":
             decision_services.reveal_approve(member=member, decision=decision)
         else:
-            decision_services.pass_on_to_ltf(member=member, decision=decision)
-            messages.success(request, _("Recorded as passed on to the Local Taskforce."))
+            decision = decision_services.pass_on_to_ltf(member=member, decision=decision)
+            messages.success(request, _passed_on_message(decision))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
@@ -214,6 +220,41 @@ def decision_step(request: CellRequest, pk: int, decision_pk: str, step: str) ->
     if member.has_role(Role.COORDINATOR) and meeting.status != MeetingStatus.FINALISED:
         return _back_to_item(meeting, decision.item)
     return HttpResponseRedirect(meeting_url(meeting) + "#decisions")
+
+
+def _passed_on_message(decision: Decision) -> str:
+    """How many of the items the feedback lists went with it, and why the others did not."""
+    uses = case_selectors.decision_uses(decision_ids=[decision.pk]).get(decision.pk, [])
+    counts = case_selectors.use_counts(uses)
+    message = _("Recorded as passed on to the Local Taskforce.")
+    if not uses:
+        return message
+    message += " " + ngettext(
+        "%(count)d item passed on with its owner's consent.",
+        "%(count)d items passed on with their owners' consent.",
+        counts.carried_out,
+    ) % {"count": counts.carried_out}
+    reasons = []
+    if awaiting := counts.awaiting:
+        reasons.append(
+            ngettext(
+                "%(count)d awaits its owner's consent", "%(count)d await their owners' consent", awaiting
+            )
+            % {"count": awaiting}
+        )
+    if refused := counts.refused:
+        reasons.append(
+            ngettext("%(count)d refused by its owner", "%(count)d refused by their owners", refused)
+            % {"count": refused}
+        )
+    if withdrawn := counts.withdrawn:
+        reasons.append(
+            ngettext("%(count)d withdrawn by its owner", "%(count)d withdrawn by their owners", withdrawn)
+            % {"count": withdrawn}
+        )
+    if reasons:
+        message += " " + _("Not passed on: %(reasons)s.") % {"reasons": ", ".join(reasons)}
+    return message
 
 
 @shows_case_content

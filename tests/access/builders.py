@@ -121,6 +121,16 @@ class World:
                         category="identification", shared_on=timezone.localdate(), consent=True)  # fmt: skip
 
     @cached_property
+    def item_use(self) -> Any:
+        """A share of bob's item with a partner, decided at the meeting: bob's consent is asked."""
+        from cases.models import ItemUse
+        from meetings.services.decisions import decision_record
+
+        decision = decision_record(member=self.members["coordinator"], item=self.meeting_item,
+                                   kind="share_with_partner", items=[self.item], partner="Jeugdhulp Alfa")  # fmt: skip
+        return ItemUse.objects.get(decision_id=decision.pk)
+
+    @cached_property
     def relation(self) -> Any:
         from cases.services.cases import relation_add
 
@@ -294,6 +304,33 @@ class World:
                 "data_concerned": "y"}  # fmt: skip
         return breach_create(cell=self.cast.cell_a, recorded_by=self.cast.dpo, data=data)
 
+    @cached_property
+    def access_request(self) -> Any:
+        """A request for access about the case's person (bob's item and the case asked about), open."""
+        from dpo.access_requests import request_record
+
+        _ = self.item
+        return request_record(member=self.members["dpo"], first_name="Tom", last_name="Testeling",
+                              birth_date=datetime.date(1999, 1, 2), language="nl", identity_check="Identiteitskaart.",
+                              received_on=timezone.localdate())  # fmt: skip
+
+    @cached_property
+    def access_request_answered(self) -> Any:
+        """A request for access about nobody the cell holds, answered: its letter can be downloaded."""
+        from dpo.access_requests import request_answer, request_record
+
+        nobody = request_record(member=self.members["dpo"], first_name="Nora", last_name="Niemand",
+                                birth_date=datetime.date(1990, 5, 6), language="fr", identity_check="Carte d'identité.",
+                                received_on=timezone.localdate())  # fmt: skip
+        return request_answer(member=self.members["dpo"], request=nobody)
+
+    @cached_property
+    def access_question(self) -> Any:
+        """bob's question about his item, in `access_request`."""
+        from dpo.models import ExceptionQuestion
+
+        return ExceptionQuestion.objects.get(details__request=self.access_request, item=self.item)
+
 
 def _case(world: World) -> dict[str, Any]:
     return {"pk": world.case.pk}
@@ -336,6 +373,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "cases:relation_new": _case,
     "cases:relation_delete": lambda w: {"pk": w.case.pk, "relation_pk": w.relation.pk},
     "cases:informing": _case,
+    "cases:item_use_answer": lambda w: {"pk": w.case.pk, "use_pk": w.item_use.pk},
+    "cases:item_use_shared": lambda w: {"pk": w.case.pk, "use_pk": w.item_use.pk},
+    "cases:known_to_service": _case,
     "cases:identity_request_decide": lambda w: {"request_pk": w.identity_request.pk, "decision": "approve"},
     "cases:referral_detail": _referral,
     "cases:referral_qualify": _referral,
@@ -362,6 +402,11 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "audit:breach": lambda w: {"pk": w.breach.pk},
     "audit:breach_edit": lambda w: {"pk": w.breach.pk},
     "audit:breach_report_done": lambda w: {"pk": w.breach_report.pk},
+    "audit:access_request": lambda w: {"pk": w.access_request.pk},
+    "audit:access_request_extend": lambda w: {"pk": w.access_request.pk},
+    "audit:access_request_answer": lambda w: {"pk": w.access_request.pk},
+    "audit:access_letter": lambda w: {"pk": w.access_request_answered.pk},
+    "audit:access_question_answer": lambda w: {"pk": w.access_question.pk},
     "accounts:password_set": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
     "accounts:passkey_rename": lambda w: {"pk": 999_999_999},  # nobody's: each user's own is tested apart
     "accounts:passkey_remove": lambda w: {"pk": 999_999_999},
@@ -384,6 +429,9 @@ SETUP: dict[str, Callable[[World], Any]] = {
     "participants:invitations": lambda w: w.invitation,
     "participants:approvals": lambda w: w.invitation_proposed,
     "audit:breaches": lambda w: w.breach,
+    "audit:access_requests": lambda w: w.access_request,
+    "audit:access_questions": lambda w: w.access_question,
+    "cases:my_item_uses": lambda w: (w.rules, w.item_use),  # the meeting needs its rules first
 }
 
 # The least a POST needs to reach the view's own checks, where an empty one stops short.

@@ -359,6 +359,22 @@ DECLARED: dict[str, Cell | Open] = {
     "cases:relation_new": Cell(get=CASE_MANAGER, post=CASE_MANAGER),
     "cases:relation_delete": Cell(get=CASE_MANAGER, post=CASE_MANAGER),
     "cases:informing": Cell(get="readers", post="coordinator officer 403: mayor seated"),
+    "cases:known_to_service": Cell(
+        get=NO_GET, post="seated 403: cellwide", why="each seated participant answers for her own service"
+    ),
+    "cases:item_use_answer": Cell(
+        get="seated 403: cellwide",
+        post="seated 403: cellwide",
+        overrides={"dries@a": "403"},
+        why="only the item's owner (bob) answers for it; a GET is sent to the case page",
+    ),
+    "cases:item_use_shared": Cell(
+        get="coordinator seated 403: mayor officer",
+        post="coordinator seated 403: mayor officer",
+        overrides={"dries@a": "403"},
+        why="the coordinator or the item's owner (bob) records the share; a GET is sent to the case page",
+    ),
+    "cases:my_item_uses": Cell(get="readers unseated", post="readers unseated"),
     "cases:identity_requests": Cell(get="coordinator mayor", post="coordinator mayor"),
     "cases:identity_request_decide": Cell(get=NO_GET, post="coordinator mayor"),
     # Referrals: the queue roles see every one, anyone else their own (bob's).
@@ -404,6 +420,7 @@ DECLARED: dict[str, Cell | Open] = {
     "audit:user_accesses": Cell(get="dpo", post="dpo"),
     "audit:object_accesses": Cell(get="dpo", post="dpo"),
     "audit:minutes_copy": Cell(get="dpo", post="dpo"),
+    "audit:item_uses": Cell(get="dpo", post="dpo"),
     "audit:people": Cell(get="dpo", post="dpo"),
     "audit:people_pdf": Cell(get="dpo", post="dpo"),
     "audit:unusual": Cell(get="dpo", post="dpo"),
@@ -412,6 +429,17 @@ DECLARED: dict[str, Cell | Open] = {
     "audit:breach_new": Cell(get="dpo", post="dpo"),
     "audit:breach": Cell(get="dpo", post="dpo"),
     "audit:breach_edit": Cell(get="dpo", post="dpo"),
+    "audit:access_requests": Cell(get="dpo", post=NO_GET),
+    "audit:access_request_new": Cell(get="dpo", post="dpo"),
+    "audit:access_request": Cell(get="dpo", post=NO_GET),
+    "audit:access_request_extend": Cell(get=NO_GET, post="dpo"),
+    "audit:access_request_answer": Cell(get=NO_GET, post="dpo"),
+    "audit:access_letter": Cell(get="dpo", post=NO_GET),
+    # The questions about a request for access: each member's own (the page is empty for most).
+    "audit:access_questions": Cell(get="all", post=NO_GET),
+    "audit:access_question_answer": Cell(
+        get="seated", post="seated", overrides={"dries@a": "404"}, why="bob's question, about his own item"
+    ),
     "audit:retention_records": Cell(get="dpo", post=NO_GET),
     "audit:retention_report": Cell(get="dpo", post=NO_GET),
 }

@@ -154,7 +154,27 @@ def world(cast) -> World:
     world.extra["breach"] = breach_create(cell=a, recorded_by=cast.dpo, data={
         "discovered_at": timezone.now() - datetime.timedelta(hours=1), "description": "x", "data_concerned": "y",
     })  # fmt: skip
+    _access_requests(world, _member(cast.dpo, a))
     return world
+
+
+def _access_requests(world: World, dpo: Membership) -> None:
+    """Two requests for access: about case one's person, answered (its letter gives case one's
+    item); about case two's, open (bob and the officer are asked about it)."""
+    from dpo.access_requests import question_answer, request_answer, request_record
+    from dpo.models import ExceptionQuestion
+
+    for key in ("one", "two"):
+        world.extra[f"access_{key}"] = request_record(
+            member=dpo, first_name=CANARIES[key], last_name="Testeling", birth_date=datetime.date(1999, 1, 2),
+            language="nl", identity_check="Identiteitskaart.", received_on=timezone.localdate(),
+        )  # fmt: skip
+    for question in ExceptionQuestion.objects.filter(details__request=world.extra["access_one"]):
+        question_answer(member=question.asked, question=question, applies=False)
+    request_answer(member=dpo, request=world.extra["access_one"])
+    world.extra["access_question"] = ExceptionQuestion.objects.get(
+        details__request=world.extra["access_two"], item=world.items["two"]
+    )
 
 
 # --- Which addresses to ask for ------------------------------------------------------------------
@@ -187,10 +207,12 @@ ADDRESSES: dict[str, Kwargs | None] = {
     "cases:identity": per_case(*CASE_PAGES),
     "cases:identity_request": per_case(*CASE_PAGES),
     "cases:identity_requests": None,
+    "cases:my_item_uses": None,
     "cases:item_new": per_case(*CASE_PAGES),
     "cases:relation_new": per_case(*CASE_PAGES),
     "cases:invite": per_case(*CASE_PAGES),
     "cases:informing": per_case(*CASE_PAGES),
+    "cases:known_to_service": per_case(*CASE_PAGES),  # POST only: asked, answered 405
     "cases:unseat": lambda w: ({"pk": w.cases[k].pk, "seat_pk": w.seats[k].pk} for k in CASE_PAGES),
     "cases:item_withdraw": lambda w: ({"pk": w.cases[k].pk, "item_pk": w.items[k].pk} for k in CASE_PAGES),
     "cases:relation_delete": lambda w: (
@@ -227,6 +249,13 @@ ADDRESSES: dict[str, Kwargs | None] = {
     "audit:breach": lambda w: iter([{"pk": w.extra["breach"].pk}]),
     "audit:breach_edit": lambda w: iter([{"pk": w.extra["breach"].pk}]),
     "audit:minutes_copy": None,
+    "audit:access_requests": None,
+    "audit:access_request": lambda w: ({"pk": w.extra[key].pk} for key in ("access_one", "access_two")),
+    "audit:access_request_extend": lambda w: iter([{"pk": w.extra["access_two"].pk}]),  # POST only: 405
+    "audit:access_letter": lambda w: iter([{"pk": w.extra["access_one"].pk}]),
+    "audit:access_questions": None,
+    "audit:access_question_answer": lambda w: iter([{"pk": w.extra["access_question"].pk}]),
+    "audit:item_uses": None,
 }
 HTMX = {"meetings:item"}
 

@@ -4,6 +4,7 @@ really meets, ended, finalised after a confirmation, and read-only from then on.
 import datetime
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -314,10 +315,16 @@ def test_a_case_discussed_at_a_finalised_meeting_is_not_new(cast, as_user, membe
 # --- Nothing preselected -------------------------------------------------------------------------------
 
 
-def test_every_select_on_the_meeting_forms_opens_on_choose(cast, as_user, running, agenda):
-    for form in (AttendanceForm(), DecisionForm(), ActionForm(cell=cast.cell_a)):
+def test_every_select_on_the_meeting_forms_opens_on_choose(cast, as_user, members, running, agenda, case_a):
+    from cases.services.items import item_add
+
+    item_add(member=members["participant"], case=case_a, text="Gezien op school.", category="identification",
+             shared_on=timezone.localdate(), consent=True)  # fmt: skip
+    for form in (AttendanceForm(), DecisionForm(case=case_a), ActionForm(cell=cast.cell_a)):
         for field in form:
-            if hasattr(field.field, "choices") and not field.is_hidden:
+            if isinstance(field.field.widget, forms.CheckboxSelectMultiple):  # the items a decision uses
+                assert list(field.field.choices) and " checked" not in str(field), field.name  # none ticked
+            elif hasattr(field.field, "choices") and not field.is_hidden:
                 assert str(next(iter(field.field.choices))[1]) == "Choose…", field.name
     run = page(as_user(cast.alice).get(url("run", pk=running.pk) + f"?item={agenda['case_a'].pk}"))
     assert "---------" not in run

@@ -192,6 +192,27 @@ def _planned_meeting_started(w: World) -> None:
     meeting_start(member=w.members["coordinator"], meeting=w.planned_meeting)
 
 
+def _bob_consents_to_the_share(w: World) -> None:
+    from cases.services.uses import use_answer
+
+    use_answer(member=w.members["participant"], use=w.item_use, consent=True)
+
+
+def _access_questions_answered(w: World) -> None:
+    """Every question of the request for access answered, so that the DPO may answer it."""
+    from dpo.access_requests import question_answer
+    from dpo.models import ExceptionQuestion
+
+    for question in ExceptionQuestion.objects.filter(details__request=w.access_request, applies__isnull=True):
+        question_answer(member=question.asked, question=question, applies=False)
+
+
+def _access_request_status(w: World) -> Any:
+    from dpo.models import AccessRequest
+
+    return AccessRequest.objects.get(pk=w.access_request.pk).status
+
+
 def _no_pdf_for_bob(w: World) -> None:
     from meetings.models import MinutesDocument
 
@@ -221,6 +242,13 @@ CREATES: dict[str, Post] = {
                                                  "discovered_at": _moment(-1)}, {"dpo.Breach": 1}),
     "audit:breach_new": Post("dpo", lambda w: {"discovered_at": _moment(-2), "description": "Mail aan verkeerd adres.",
                                                "data_concerned": "Een naam.", "authority": ""}, {"dpo.Breach": 1}),
+    "audit:access_request_new": Post(
+        "dpo",
+        lambda w: {"first_name": "Nora", "last_name": "Niemand", "birth_date": "1990-05-06", "language": "fr",
+                   "identity_check": "Copie de la carte d'identité.", "received_on": _day(-1)},
+        {"dpo.AccessRequest": 1, "dpo.AccessRequestDetails": 1},
+        why="a request about nobody the cell holds: nobody is asked",
+    ),
     "audit:thresholds": Post(
         "dpo",
         lambda w: {"burst_objects": 30, "burst_minutes": 10, "office_hours_start": 8, "office_hours_end": 18,
@@ -266,6 +294,8 @@ CREATES: dict[str, Post] = {
                                {"cases.Relation": 1}),
     "cases:informing": Post("officer", lambda w: {"kind": "deferred", "deferral_reason": "Lopend onderzoek.",
                                                   "review_on": _day(30)}, {"cases.InformingEntry": 1}),
+    "cases:known_to_service": Post("bob", lambda w: {"answer": "known"}, {"cases.KnownToService": 1},
+                                   page="cases:detail", why="her first answer; a later one changes it"),
     # Meetings.
     "meetings:new": Post("alice", lambda w: {"kind": "operational", "title": "Volgend overleg",
                                              "starts_at": _moment(24 * 7)}, {"meetings.Meeting": 1}),
@@ -369,6 +399,8 @@ STEPS: dict[str, Post] = {
                          state=lambda w: type(w.case).objects.get(pk=w.case.pk).review_on),
     "cases:unseat": Post("alice", lambda w: {}, {"cases.Seat": -1, "cases.CaseUserObjectPermission": -1}),
     "cases:item_withdraw": Post("bob", lambda w: {}, {}),
+    "cases:item_use_answer": Post("bob", lambda w: {"consent": "yes"}, {}, page="cases:detail"),
+    "cases:item_use_shared": Post("alice", lambda w: {}, {}, page="cases:detail", setup=_bob_consents_to_the_share),
     "cases:relation_delete": Post("alice", lambda w: {}, {"cases.Relation": -1}),
     "cases:identity": Post("alice", lambda w: {"first_name": "Tom", "last_name": "Testeling"}, {}),
     "cases:identity_request_decide": Post("alice", lambda w: {}, {}, page="cases:identity_requests"),
@@ -390,6 +422,13 @@ STEPS: dict[str, Post] = {
         why="the minutes as typed, saved by the page's script (htmx)",
     ),
     "meetings:action_close": Post("bob", lambda w: {"status": "done"}, {}, page="meetings:actions"),
+    "audit:access_request_extend": Post("dpo", lambda w: {"reason": "Veel diensten te bevragen."}, {},
+                                        page="audit:access_request"),
+    "audit:access_request_answer": Post("dpo", lambda w: {}, {}, page="audit:access_request",
+                                        setup=_access_questions_answered, state=_access_request_status),
+    "audit:access_question_answer": Post(
+        "bob", lambda w: {f"q-{w.access_question.pk}-applies": "no"}, {}, page="audit:access_questions"
+    ),
     "audit:breach_edit": Post(
         "dpo",
         lambda w: {"discovered_at": _moment(-1), "description": "x", "data_concerned": "y",
@@ -437,6 +476,7 @@ NOT_CREATING: dict[str, str] = {
     "cases:list": _PAGE,
     "cases:detail": _PAGE,
     "cases:identity_requests": _PAGE,
+    "cases:my_item_uses": _PAGE,
     "cases:referrals": _PAGE,
     "cases:referral_detail": _PAGE,
     "meetings:list": _PAGE,
@@ -453,6 +493,7 @@ NOT_CREATING: dict[str, str] = {
     "audit:user_accesses": _PAGE,
     "audit:object_accesses": _PAGE,
     "audit:minutes_copy": _PAGE,
+    "audit:item_uses": _PAGE,
     "audit:people": _PAGE,
     "audit:people_pdf": "an export: its POST exports as a GET would (the audit log notes it)",
     "audit:unusual": _PAGE,
@@ -472,6 +513,8 @@ NOT_CREATING: dict[str, str] = {
     "cases:review": "sets the review date",
     "cases:unseat": "removes someone from the table (a row fewer)",
     "cases:item_withdraw": "erases one's information",
+    "cases:item_use_answer": "the owner's answer to a use of her item; the same answer again changes nothing",
+    "cases:item_use_shared": "records that an item was shared with the partner; recorded again, nothing changes",
     "cases:relation_delete": "removes a relation (a row fewer)",
     "cases:identity": "records the subject's identity on its row",
     "cases:identity_request_decide": "decides a request; a second time is refused",
@@ -482,4 +525,8 @@ NOT_CREATING: dict[str, str] = {
     "meetings:minutes_save": "saves the minutes of an item, with the version it started from",
     "meetings:action_close": "closes an action",
     "audit:breach_edit": "changes an entry of the breach register",
+    "audit:access_request_extend": "extends a request's deadline; a second time is refused",
+    "audit:access_request_answer": "answers a request; a second time is refused",
+    "audit:access_question_answer": "a member's answer to a question about a request for access, which "
+    "they may change until the request is answered",
 }
