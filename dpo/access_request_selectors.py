@@ -18,7 +18,7 @@ from cases.models import Case, Referral
 from cases.selectors import case_visible_list
 from dpo.access_requests import information_officer, open_questions
 from dpo.models import AccessRequest, AccessRequestDetails, AccessRequestStatus, ExceptionQuestion
-from dpo.selectors import assert_dpo
+from dpo.selectors import Due, assert_dpo
 from livc.cells.models import Cell, Membership
 from livc.cells.notices import figures_for_day
 
@@ -62,16 +62,10 @@ def request_get(*, member: Membership, pk: Any) -> AccessRequest:
     return access_request
 
 
-@dataclass(frozen=True)
-class RequestsDue:
-    overdue: int
-    soon: int
-
-
-def requests_due(*, cell: Cell, today: datetime.date | None = None) -> RequestsDue:
+def requests_due(*, cell: Cell, today: datetime.date | None = None) -> Due:
     """How many open requests are past their deadline, and how many due within a week."""
     if not has_open_requests(cell=cell):
-        return RequestsDue(overdue=0, soon=0)
+        return Due(overdue=0, soon=0)
     today = today or timezone.localdate()
     near = today + DEADLINE_NEAR
     open_requests = AccessRequest.objects.filter(cell=cell, status=AccessRequestStatus.OPEN)
@@ -81,7 +75,7 @@ def requests_due(*, cell: Cell, today: datetime.date | None = None) -> RequestsD
         )
     )
     overdue = sum(1 for request in due if today > request.deadline)
-    return RequestsDue(overdue=overdue, soon=len(due) - overdue)
+    return Due(overdue=overdue, soon=len(due) - overdue)
 
 
 @dataclass

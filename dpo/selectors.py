@@ -220,13 +220,16 @@ BREACH_DEADLINE_NEAR = datetime.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
-class BreachesDue:
-    overdue: int  # past the 72 hours (as `breaches_overdue`)
-    soon: int  # the 72 hours end within `BREACH_DEADLINE_NEAR`
+class Due:
+    """What waits on a deadline: how many are past it, and how many reach it soon."""
+
+    overdue: int
+    soon: int
 
 
-def breaches_due(*, cell: Cell, now: datetime.datetime | None = None) -> BreachesDue:
-    """How many breaches wait for the authority's notification: past the deadline, or nearly.
+def breaches_due(*, cell: Cell, now: datetime.datetime | None = None) -> Due:
+    """How many breaches wait for the authority's notification: past the 72 hours (as
+    `breaches_overdue`), or within `BREACH_DEADLINE_NEAR` of them.
 
     One query; the encrypted "why not" is read in Python on the few breaches within a day of
     their deadline or past it, as in `breaches_overdue`.
@@ -239,7 +242,7 @@ def breaches_due(*, cell: Cell, now: datetime.datetime | None = None) -> Breache
     )
     waiting = [breach for breach in candidates if not breach.authority_not_informed_reason]
     overdue = sum(1 for breach in waiting if breach.authority_overdue(now))
-    return BreachesDue(overdue=overdue, soon=len(waiting) - overdue)
+    return Due(overdue=overdue, soon=len(waiting) - overdue)
 
 
 def breaches_reported(*, cell: Cell) -> list[Any]:

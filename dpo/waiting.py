@@ -9,6 +9,7 @@ Registered when imported (`DpoConfig.ready`); see `livc/cells/waiting.py`.
 import datetime
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -47,29 +48,37 @@ def breaches_reported(request: CellRequest) -> list[WaitingItem]:
     return [WaitingItem(text, count, url, link_text, level="warning")]
 
 
+def _deadline_lines(
+    due: selectors.Due, url: str, link_text: str | Promise, overdue: str, soon: str
+) -> list[WaitingItem]:
+    """A deadline's two lines: what is past it (an error), what reaches it soon (a warning); the
+    texts come with their counts filled in."""
+    items = []
+    if due.overdue:
+        items.append(WaitingItem(overdue, due.overdue, url, link_text, level="error"))
+    if due.soon:
+        items.append(WaitingItem(soon, due.soon, url, link_text, level="warning"))
+    return items
+
+
 def breaches_due(request: CellRequest) -> list[WaitingItem]:
     if request.membership.role != Role.DPO:
         return []
     due = selectors.breaches_due(cell=request.cell)
+    overdue = ngettext(  # the words of the 72-hour notice (dpo/notices.py), which the home leaves out
+        "%(count)d breach was discovered more than 72 hours ago and the supervisory authority "
+        "has not been informed, nor is it recorded why not.",
+        "%(count)d breaches were discovered more than 72 hours ago and the supervisory authority "
+        "has not been informed, nor is it recorded why not.",
+        due.overdue,
+    ) % {"count": due.overdue}
+    soon = ngettext(
+        "%(count)d breach must be notified to the supervisory authority within 24 hours.",
+        "%(count)d breaches must be notified to the supervisory authority within 24 hours.",
+        due.soon,
+    ) % {"count": due.soon}
     url = reverse("audit:breaches", kwargs={"cell_slug": request.cell.slug})
-    items = []
-    if due.overdue:
-        text = ngettext(  # the words of the 72-hour notice (dpo/notices.py), which the home leaves out
-            "%(count)d breach was discovered more than 72 hours ago and the supervisory authority "
-            "has not been informed, nor is it recorded why not.",
-            "%(count)d breaches were discovered more than 72 hours ago and the supervisory authority "
-            "has not been informed, nor is it recorded why not.",
-            due.overdue,
-        ) % {"count": due.overdue}
-        items.append(WaitingItem(text, due.overdue, url, _("Breach register"), level="error"))
-    if due.soon:
-        text = ngettext(
-            "%(count)d breach must be notified to the supervisory authority within 24 hours.",
-            "%(count)d breaches must be notified to the supervisory authority within 24 hours.",
-            due.soon,
-        ) % {"count": due.soon}
-        items.append(WaitingItem(text, due.soon, url, _("Breach register"), level="warning"))
-    return items
+    return _deadline_lines(due, url, _("Breach register"), overdue, soon)
 
 
 def unusual_access(request: CellRequest) -> list[WaitingItem]:
@@ -90,23 +99,18 @@ def access_requests_due(request: CellRequest) -> list[WaitingItem]:
     if request.membership.role != Role.DPO:
         return []
     due = access_request_selectors.requests_due(cell=request.cell)
+    overdue = ngettext(
+        "%(count)d request for access is past its deadline.",
+        "%(count)d requests for access are past their deadline.",
+        due.overdue,
+    ) % {"count": due.overdue}
+    soon = ngettext(
+        "%(count)d request for access must be answered within a week.",
+        "%(count)d requests for access must be answered within a week.",
+        due.soon,
+    ) % {"count": due.soon}
     url = reverse("audit:access_requests", kwargs={"cell_slug": request.cell.slug})
-    items = []
-    if due.overdue:
-        text = ngettext(
-            "%(count)d request for access is past its deadline.",
-            "%(count)d requests for access are past their deadline.",
-            due.overdue,
-        ) % {"count": due.overdue}
-        items.append(WaitingItem(text, due.overdue, url, _("Access requests"), level="error"))
-    if due.soon:
-        text = ngettext(
-            "%(count)d request for access must be answered within a week.",
-            "%(count)d requests for access must be answered within a week.",
-            due.soon,
-        ) % {"count": due.soon}
-        items.append(WaitingItem(text, due.soon, url, _("Access requests"), level="warning"))
-    return items
+    return _deadline_lines(due, url, _("Access requests"), overdue, soon)
 
 
 def access_questions(request: CellRequest) -> list[WaitingItem]:
