@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from cases import selectors
 from cases.models import InformingEntry, InformingKind, ReferralStatus
-from cases.services.informing import INFORMING_KEEPERS
+from cases.models.informing import INFORMING_KEEPERS
 from livc.cells import waiting
 from livc.cells.models import Role
 from livc.cells.waiting import WaitingItem

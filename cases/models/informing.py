@@ -18,8 +18,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from livc.cells.models import Cell
+from livc.cells.models import Cell, Role
 from livc.crypto.fields import EncryptedTextField
+
+# Who keeps the register: who records that they informed the person, and who defers.
+INFORMING_KEEPERS = (Role.COORDINATOR, Role.INFORMATION_OFFICER)
 
 
 class InformingKind(models.TextChoices):

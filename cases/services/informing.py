@@ -20,14 +20,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Case, InformingEntry, InformingKind
-from cases.models.informing import INFORMING_NEXT
+from cases.models.informing import INFORMING_KEEPERS, INFORMING_NEXT
 from cases.models.use import UseKind
 from cases.services import uses as use_services
-from livc.cells.models import Membership, Role
+from livc.cells.models import Membership
 from livc.db import unique_or_error
-
-# Who keeps the register: who records that they informed the person, and who defers.
-INFORMING_KEEPERS = (Role.COORDINATOR, Role.INFORMATION_OFFICER)
 
 
 def informing_current(*, case: Case) -> InformingEntry | None:

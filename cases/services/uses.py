@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cases.decisions import decision_facts
 from cases.models import Case, InformationItem, ItemUse, UseConsent, UseKind
+from cases.models.informing import INFORMING_KEEPERS
 from livc.accounts.models import User
 from livc.cells.models import Membership, Role
 
@@ -30,8 +31,6 @@ from livc.cells.models import Membership, Role
 def _carriers(kind: str) -> tuple[str, ...]:
     """Who carries out a decision's consented uses: the information officer passes feedback on to
     the Local Taskforce (rule 12); whoever informs the person keeps the informing register (rule 13)."""
-    from cases.services.informing import INFORMING_KEEPERS  # it imports this module
-
     carriers: dict[str, tuple[str, ...]] = {
         UseKind.LTF_FEEDBACK: (Role.INFORMATION_OFFICER,),
         UseKind.INFORMING: INFORMING_KEEPERS,

@@ -18,6 +18,7 @@ from cases import selectors
 from cases.access import get_case_for_user
 from cases.forms import DeferralForm, InformedForm
 from cases.models import Case, InformingKind
+from cases.models.informing import INFORMING_KEEPERS
 from cases.services import informing as informing_services
 from cases.views.cases import case_url
 from livc.audit.access import record_access, shows_case_content
@@ -42,7 +43,7 @@ DONE: dict[str, "_StrPromise"] = {
 @once_per_submission
 def informing(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    keeper = request.membership.role in informing_services.INFORMING_KEEPERS
+    keeper = request.membership.role in INFORMING_KEEPERS
     bound: forms.Form | None = None
     if request.method == "POST":
         if not keeper:
