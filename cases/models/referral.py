@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from livc.cells.models import Cell
+from livc.cells.models import Cell, Municipality
 from livc.crypto.fields import EncryptedTextField
 from participants.models import Organisation
 
@@ -38,6 +38,12 @@ class Referral(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("referring organisation"),
+    )  # fmt: skip
+    # For a cell that covers several municipalities: the one the signal concerns (the statistics
+    # count per municipality). Filled in with the only one for a cell that covers one.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality"),
     )  # fmt: skip
     referred_on = models.DateField(_("date of the signal"))
     signals = EncryptedTextField(_("signals and concerns"))

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "livc.crypto",
     "livc.outbox",
     "livc.submissions",
+    "livc.statistics",
+    "livc.notifications",
     "participants",
     "cases",
     "meetings",

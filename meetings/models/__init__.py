@@ -20,6 +20,8 @@ from meetings.models.meeting import (
     MeetingStatus,
     MinutesDocument,
 )
+from meetings.models.proposal import AgendaProposal, ProposalStatus
+from meetings.models.stand_in import StandIn
 
 __all__ = [
     "ACTION_NEEDS_REASON",
@@ -30,6 +32,7 @@ __all__ = [
     "ActionStatus",
     "Addendum",
     "AgendaItem",
+    "AgendaProposal",
     "Agreement",
     "Attendance",
     "AttendanceStatus",
@@ -41,4 +44,6 @@ __all__ = [
     "MeetingKind",
     "MeetingStatus",
     "MinutesDocument",
+    "ProposalStatus",
+    "StandIn",
 ]

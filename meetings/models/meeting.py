@@ -28,6 +28,7 @@ class MeetingStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     HELD = "held", _("Held, minutes being written")
     FINALISED = "finalised", _("Minutes finalised")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Meeting(models.Model):
@@ -54,6 +55,14 @@ class Meeting(models.Model):
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The calendar: the invitations' .ics files share one UID, so that an update or a
+    # cancellation replaces the event in each calendar; each change after publishing raises
+    # the sequence (RFC 5545).
+    calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    agenda_published_at = models.DateTimeField(_("agenda published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -146,6 +155,11 @@ class Attendance(models.Model):
         AgendaItem, blank=True, related_name="attendees", verbose_name=_("present for")
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # A substitute attending in a fixed representative's place (`meetings.StandIn`).
+    stands_in_for = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("stands in for"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("attendance")
