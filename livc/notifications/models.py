@@ -46,6 +46,9 @@ class Notification(models.Model):
     # A case reference, a register number or a date: never a name, a pseudonym or a text.
     reference = models.CharField(_("reference"), max_length=40, blank=True)
     path = models.CharField(_("link"), max_length=300)
+    # The id of what it is about (a meeting, for the invitation's calendar file), for the app
+    # that made it; never shown.
+    target = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # How it was to reach the person, fixed when it was made; and when the e-mail went.
