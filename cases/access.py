@@ -18,10 +18,11 @@ from livc.http import CellRequest
 
 def get_case_for_user(request: CellRequest, pk: object, *, identity_pending: bool = False) -> Case:
     """The case if the member may see it, with its person; with `identity_pending` (the case page)
-    also whether a request to record the person's identity awaits approval, in the same query."""
+    also whether a request to record the person's identity awaits approval, and the referral it
+    came from with its municipality, in the same query."""
     cases = case_visible_list(member=request.membership).select_related("subject")
     if identity_pending:
-        cases = with_identity_pending(cases)
+        cases = with_identity_pending(cases).select_related("referral__municipality")
     return get_object_or_404(cases, pk=pk)
 
 

@@ -102,6 +102,7 @@ INFORMED_DAYS_AGO = CLOSED_DAYS_AGO - 2  # "Persoon Es" was informed, as the fir
 
 @transaction.atomic
 def seed(demo: Demo) -> None:
+    _seed_joint_cell(demo)
     cell = demo.cells["demostad"]
     if Referral.objects.filter(cell=cell).exists():
         return  # demo cases exist already: keep them (and their history) as they are
@@ -153,6 +154,35 @@ def seed(demo: Demo) -> None:
             Seat.objects.filter(case=case).update(seated_at=opened)
             case.opened_at = opened
             _fill(case, coordinator, officer, participant, status or CaseStatus.OPEN)
+
+
+# The joint cell Kempenheide: one referral awaiting qualification, about one of its three
+# municipalities (asked in the form of a cell that covers several, livc/cells/demo.py).
+JOINT_REFERRAL = (
+    "Persoon Den",
+    "Jongvolwassene deelt extremistische pamfletten in de wachtzaal en weigert elk gesprek.",
+    "99003",  # Lindelaar
+    (9, 8),  # days ago the signal was seen, and the referral sent
+)
+
+
+def _seed_joint_cell(demo: Demo) -> None:
+    cell = demo.cells["kempenheide"]
+    if Referral.objects.filter(cell=cell).exists():
+        return
+    referrer = Membership.objects.get(cell=cell, user__email="ocmw@kempenheide.example")
+    pseudonym, signals, nis_code, (signal_days, sent_days) = JOINT_REFERRAL
+    referral = referral_submit(
+        member=referrer,
+        data=ReferralData(
+            referred_on=_days_ago(signal_days),
+            signals=signals,
+            pseudonym=pseudonym,
+            discussed_internally=True,
+            municipality=cell.municipalities.get(nis_code=nis_code),
+        ),
+    )
+    Referral.objects.filter(pk=referral.pk).update(created_at=days_ago(sent_days))
 
 
 def _fill(

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import workflow
+from cases.identity import normalise_name
 from cases.models import (
     Case,
     CaseStatus,
@@ -17,7 +18,7 @@ from cases.models import (
 )
 from cases.services.identity import Identity
 from livc.accounts.models import User
-from livc.cells.models import Cell, Membership, Role
+from livc.cells.models import Cell, Membership, Municipality, Role
 from livc.forms import EMPTY_CHOICE, DateInput
 from participants.models import Participant
 
@@ -89,10 +90,17 @@ class ReferralForm(IdentityFields):
     discussed_internally = forms.BooleanField(
         label=_("I discussed this signal within my own organisation first"), required=False
     )
+    # Asked only when the cell covers several municipalities (the statistics count per municipality).
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        empty_label=EMPTY_CHOICE,
+        help_text=_("The municipality the signal concerns."),
+    )
     field_order = [
-        "pseudonym", "referred_on", "signals", "context", "existing_support", "urgency", "minors_involved",
-        "subject_is_minor", "first_name", "last_name", "birth_date", "address", "contact", "identity_reason",
-        "discussed_internally",
+        "pseudonym", "municipality", "referred_on", "signals", "context", "existing_support", "urgency",
+        "minors_involved", "subject_is_minor", "first_name", "last_name", "birth_date", "address", "contact",
+        "identity_reason", "discussed_internally",
     ]  # fmt: skip
 
     def clean_referred_on(self) -> object:
@@ -100,6 +108,16 @@ class ReferralForm(IdentityFields):
         if referred_on > timezone.localdate():
             raise forms.ValidationError(_("The date of the signal cannot lie in the future."))
         return referred_on
+
+    def __init__(self, *args: object, cell: Cell, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        municipalities = cell.municipalities.all()
+        if len(municipalities) > 1:
+            field = self.fields["municipality"]
+            field.queryset = municipalities  # type: ignore[attr-defined]
+            field.label_from_instance = lambda municipality: municipality.display_name()  # type: ignore[attr-defined]
+        else:  # the only one is filled in (cases/services/referrals.py::referral_municipality)
+            del self.fields["municipality"]
 
 
 class QualifyForm(forms.Form):
@@ -272,3 +290,60 @@ class UseAnswerForm(forms.Form):
     consent = forms.TypedChoiceField(
         choices=[("yes", _("I consent")), ("no", _("I refuse"))], coerce=lambda value: value == "yes"
     )
+
+
+class CaseSearchForm(forms.Form):
+    """The case search by what may travel in an address (a GET form): a reference or a pseudonym,
+    the status, a meeting. A person's name never does: `PersonSearchForm`."""
+
+    text = forms.CharField(
+        label=_("Reference or pseudonym"),
+        max_length=60,
+        required=False,
+        help_text=_("The start of a reference (2026-00…) or a part of a pseudonym; capitals do not matter."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *CaseStatus.choices]
+    )
+    meeting = forms.TypedChoiceField(
+        label=_("On the agenda of the meeting"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: object, meetings: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["meeting"].choices = [("", _("Any meeting")), *meetings]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not self.errors and not any(data.get(name) for name in ("text", "status", "meeting")):
+            raise forms.ValidationError(
+                _("Type a reference or a pseudonym, or choose a status or a meeting.")
+            )
+        return data
+
+
+_NOT_KEPT = {"autocomplete": "off"}
+
+
+class PersonSearchForm(forms.Form):
+    """The case search by a person: name and date of birth together, found by the keyed hash only
+    (exact). Sent by POST, so that the name and the date stay out of addresses, browser histories
+    and the web server's logs."""
+
+    # Not kept by the browser for filling in later forms: a name searched for is nobody's business.
+    first_name = forms.CharField(label=_("First name"), max_length=100, widget=forms.TextInput(_NOT_KEPT))
+    last_name = forms.CharField(label=_("Last name"), max_length=100, widget=forms.TextInput(_NOT_KEPT))
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput(_NOT_KEPT))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        first, last = data.get("first_name"), data.get("last_name")
+        if first and last and not normalise_name(first, last):
+            self.add_error("last_name", _("A name needs at least one letter."))
+        return data
+
+    def person(self) -> Identity:
+        data = self.cleaned_data
+        return Identity(
+            first_name=data["first_name"], last_name=data["last_name"], birth_date=data["birth_date"]
+        )

@@ -18,6 +18,9 @@ class CasePanel:
     title: str | Promise
     lines: list[str | Promise] = field(default_factory=list)
     level: str = "info"  # info, warning
+    # A link to a page about the case: a URL name taking the cell's slug and the case's `pk`.
+    link_name: str = ""
+    link_text: str | Promise = ""
 
 
 PanelSource = Callable[[Case], CasePanel | None]

@@ -15,7 +15,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.agendas import cases_on_agenda
 from cases.decisions import decision_facts, decisions_over
+from cases.identity import identity_hash
 from cases.models import (
     Case,
     CaseStatus,
@@ -33,6 +35,7 @@ from cases.models import (
     UseConsent,
     UseKind,
 )
+from cases.services.identity import Identity
 from cases.services.seats import VIEW_CASE_CODENAME
 from livc.cells.models import CELL_WIDE_CASE_ROLES, Membership, Role
 from livc.crypto.fields import EncryptedField
@@ -133,6 +136,40 @@ def case_list(
 
 def case_rows(values: Iterable[tuple[Any, ...]]) -> list[CaseRow]:
     return [CaseRow(*row) for row in values]
+
+
+def case_search(
+    *,
+    member: Membership,
+    text: str = "",
+    status: str | None = None,
+    meeting: int | None = None,
+    person: Identity | None = None,
+) -> QuerySet[Any]:
+    """The member's cases that meet every criterion given, as `case_list` gives them (the same
+    scope, order and columns): `text` is the start of a reference or a part of a pseudonym, in any
+    case; `meeting` a meeting on whose agenda the case is (`cases/agendas.py`); `person` a name and
+    birth date, found by the keyed hash only (`cases/identity.py`: exact, normalised as when it was
+    recorded, never by the name). Nothing is decrypted: reference, pseudonym and hash are plain."""
+    cases = case_list(member=member, status=status)
+    text = text.strip()
+    if text:
+        cases = cases.filter(Q(reference__istartswith=text) | Q(subject__pseudonym__icontains=text))
+    if meeting is not None:
+        on_agenda = Q()
+        for ids in cases_on_agenda(member, meeting):
+            on_agenda |= Q(pk__in=ids)
+        cases = cases.filter(on_agenda) if on_agenda else cases.none()
+    if person is not None:
+        hashed = identity_hash(
+            cell_id=member.cell_id,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            birth_date=person.birth_date,
+        )
+        # Without a name or a date there is no hash; the people recorded without one must not match.
+        cases = cases.filter(subject__identity_hash=hashed) if hashed else cases.none()
+    return cases
 
 
 def item_list(*, case: Case, member: Membership) -> QuerySet[InformationItem]:

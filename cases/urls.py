@@ -2,13 +2,14 @@
 
 from django.urls import path, re_path
 
-from cases.views import cases, informing, items, referrals, subject, table, uses
+from cases.views import cases, informing, items, referrals, search, subject, table, uses
 from cases.views import round as known_round
 
 app_name = "cases"
 
 urlpatterns = [
     path("cases/", cases.case_list, name="list"),
+    path("cases/search/", search.case_search, name="search"),
     path("cases/<uuid:pk>/", cases.case_detail, name="detail"),
     path("cases/<uuid:pk>/status/", cases.case_status, name="status"),
     path("cases/<uuid:pk>/close/", cases.case_close, name="close"),

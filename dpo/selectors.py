@@ -235,14 +235,20 @@ def breaches_due(*, cell: Cell, now: datetime.datetime | None = None) -> Due:
     their deadline or past it, as in `breaches_overdue`.
     """
     now = now or timezone.now()
+    waiting = breaches_near_deadline(cell=cell, now=now)
+    overdue = sum(1 for breach in waiting if breach.authority_overdue(now))
+    return Due(overdue=overdue, soon=len(waiting) - overdue)
+
+
+def breaches_near_deadline(*, cell: Cell, now: datetime.datetime) -> list[Breach]:
+    """The breaches `breaches_due` counts: the authority not informed (and no reason why not), its
+    deadline within `BREACH_DEADLINE_NEAR` or past."""
     candidates = Breach.objects.filter(
         cell=cell,
         discovered_at__lte=now - Breach.AUTHORITY_DEADLINE + BREACH_DEADLINE_NEAR,
         authority_informed_at__isnull=True,
     )
-    waiting = [breach for breach in candidates if not breach.authority_not_informed_reason]
-    overdue = sum(1 for breach in waiting if breach.authority_overdue(now))
-    return Due(overdue=overdue, soon=len(waiting) - overdue)
+    return [breach for breach in candidates if not breach.authority_not_informed_reason]
 
 
 def breaches_reported(*, cell: Cell) -> list[Any]:

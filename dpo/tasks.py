@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dpo.access_requests import details_expire
+from dpo.deadlines import breach_deadlines_notify
 from dpo.models import Breach
 from dpo.selectors import breach_report_recipients
 from livc.cells.models import Cell, Role
@@ -53,3 +54,15 @@ def expire_access_request_details() -> int:
         with cell_scope(cell.pk):
             expired += details_expire(today=today, cell=cell)
     return expired
+
+
+@shared_task
+def notify_breach_deadlines() -> int:
+    """Hourly: the DPOs are told of each breach whose deadline to inform the authority is near (or
+    past), once per breach, each cell in its own scope (row-level security). Returns how many."""
+    now = timezone.now()
+    told = 0
+    for cell in Cell.objects.order_by("pk"):
+        with cell_scope(cell.pk):
+            told += breach_deadlines_notify(cell=cell, now=now)
+    return told

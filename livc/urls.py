@@ -24,6 +24,8 @@ urlpatterns = [
     path("c/<slug:cell_slug>/", include("meetings.urls")),
     path("c/<slug:cell_slug>/", include("retention.urls")),
     path("c/<slug:cell_slug>/", include("dpo.urls")),
+    path("c/<slug:cell_slug>/", include("livc.notifications.urls")),
+    path("c/<slug:cell_slug>/", include("livc.statistics.urls")),
     path("invitation/", include("participants.invitee_urls")),
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

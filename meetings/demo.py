@@ -9,7 +9,10 @@ demo data.
   (feedback to the Local Taskforce and informing "Persoon Eik", each agreed by everyone present)
   and an action due next week; "Persoon Eik" is still to be informed;
 - in ten days: the next one, planned, with one case and the review of open actions on its
-  agenda; the other case can still be added, and is not new since it was discussed before.
+  agenda; the other case can still be added, and is not new since it was discussed before. The
+  CLB's fixed representative has named her recorded substitute to stand in for her at it. Its
+  agenda is published: those invited were told. The other case is proposed for an agenda and
+  waits for the coordinator; a topic proposed by the school counsellor was declined.
 
 Each title names the month of its date. The services build everything as on the day itself;
 the dates are then moved back to the day each meeting took place.
@@ -23,12 +26,13 @@ from django.utils import timezone
 
 from cases.demo import INFORMED_DAYS_AGO
 from cases.models import Case, CaseStatus, InformationItem, InformingEntry, InformingKind, ItemUse
+from cases.selectors import case_visible_list
 from cases.services import uses
 from cases.services.informing import informing_record
 from livc.cells.demo import Demo, days_ago
 from livc.cells.models import Cell, Membership, Role
 from meetings.models import Action, ActionStatus, AgendaItem, Agreement, Attendance, Decision, Meeting
-from meetings.services import actions, decisions, meetings
+from meetings.services import actions, calendar, decisions, meetings, proposals, stand_ins
 from participants.models import Participant
 
 FIRST_MEETING_DAYS_AGO = 77  # after every case opened (94 days ago at the latest)
@@ -109,6 +113,31 @@ def seed(demo: Demo) -> None:
     for case in cases[:1]:  # the other open case is left to add: the agenda shows it, not new
         meetings.agenda_add_case(member=coordinator, meeting=upcoming, case=case)
     meetings.agenda_add_actions_review(member=coordinator, meeting=upcoming)
+    # The CLB's fixed representative names her substitute for the next meeting.
+    fixed = Participant.objects.filter(cell=cell, is_fixed_representative=True, substitute__isnull=False)
+    for rep in fixed.select_related("membership")[:1]:
+        stand_ins.stand_in_name(member=rep.membership, meeting=upcoming, representative=rep)
+    calendar.meeting_publish(member=coordinator, meeting=upcoming)  # those invited are told
+    _proposals(coordinator, cases[1:])
+
+
+def _proposals(coordinator: Membership, others: list[Case]) -> None:
+    """The school counsellor proposes a case she sits at for a meeting's agenda (it waits for the
+    coordinator; the mayor, who sees every case, proposes one if she sits at none), and a topic
+    the coordinator declined with a message."""
+    counsellor = Membership.objects.get(cell=coordinator.cell, user__email="clb@demostad.example")
+    mayor = Membership.objects.filter(cell=coordinator.cell, role=Role.MAYOR).first()
+    seated = [case for case in others if case_visible_list(member=counsellor).filter(pk=case.pk).exists()]
+    proposer = counsellor if seated else mayor
+    if (seated or others) and proposer is not None:
+        reason = "De school meldt nieuwe signalen sinds het vorige overleg."
+        proposals.proposal_submit(member=proposer, case=(seated or others)[0], reason=reason)
+    topic = proposals.proposal_submit(
+        member=counsellor, topic="Samenwerking met de jeugdbewegingen",
+        reason="Enkele jeugdbewegingen vragen hoe ze zorgen kunnen melden.",
+    )  # fmt: skip
+    message = "Dit agenderen we op de strategische tafel van het voorjaar."
+    proposals.proposal_decline(member=coordinator, proposal=topic, message=message)
 
 
 def _day(days: int) -> datetime.date:

@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Sequence
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,15 @@ from cases.models import Case, InformationItem
 from cases.selectors import item_usable_list
 from livc.cells.models import Cell
 from livc.forms import EMPTY_CHOICE, DateInput, DateTimeInput
-from meetings.models import ActionStatus, AttendanceStatus, DecisionKind, ItemKind, MeetingKind
+from meetings.models import (
+    ActionStatus,
+    AgendaProposal,
+    AttendanceStatus,
+    DecisionKind,
+    ItemKind,
+    Meeting,
+    MeetingKind,
+)
 from participants.models import Participant
 
 MINUTES_LIMIT = 50_000
@@ -148,3 +157,82 @@ class AddendumForm(forms.Form):
     text = forms.CharField(
         label=_("Correction"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class StandInForm(forms.Form):
+    """Name the recorded substitute of a fixed representative for one meeting."""
+
+    representative = forms.ModelChoiceField(
+        label=_("Fixed representative"), queryset=Participant.objects.none(), empty_label=EMPTY_CHOICE
+    )
+
+    def __init__(self, *args: object, representatives: "QuerySet[Participant]", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["representative"]
+        field.queryset = representatives  # type: ignore[attr-defined]
+        field.label_from_instance = _stand_in_label  # type: ignore[attr-defined]
+
+
+def _stand_in_label(representative: Participant) -> str:
+    assert representative.substitute is not None
+    return _("%(name)s (%(organisation)s), substitute: %(substitute)s") % {
+        "name": representative.membership.user.name,
+        "organisation": representative.organisation.name,
+        "substitute": representative.substitute.membership.user.name,
+    }
+
+
+# --- Agenda proposals ------------------------------------------------------------------------------
+
+PROPOSAL_TEXT_LIMIT = AgendaProposal._meta.get_field("reason").max_length or 1000
+
+
+class ProposalForm(forms.Form):
+    """A case (named by the page) or a policy topic, with the reason the table should discuss it."""
+
+    topic = forms.CharField(
+        label=_("Topic"), max_length=AgendaProposal._meta.get_field("topic").max_length,
+        help_text=_("A policy topic, no names: the topic is seen by everyone at the meeting."),
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Why should the table discuss it?"), max_length=PROPOSAL_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few sentences for the coordinator."),
+        error_messages={"required": _("Say in a few words why the table should discuss it.")},
+    )  # fmt: skip
+
+    def __init__(self, *args: object, topic: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not topic:  # a case's proposal: the case is the page's
+            del self.fields["topic"]
+
+
+class ProposalAcceptForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=_("Put it on the agenda of"), queryset=Meeting.objects.none(), empty_label=EMPTY_CHOICE,
+        error_messages={"required": _("Choose the meeting whose agenda takes it.")},
+    )  # fmt: skip
+    message = forms.CharField(
+        label=_("Message to the proposer (optional)"), required=False, max_length=PROPOSAL_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: object, meetings: "QuerySet[Meeting]", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["meeting"]
+        field.queryset = meetings  # type: ignore[attr-defined]
+        field.label_from_instance = _meeting_label  # type: ignore[attr-defined]
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
+    return f"{when} · {meeting.title} · {meeting.get_kind_display()}"
+
+
+class ProposalDeclineForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why it is declined"), max_length=PROPOSAL_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The member who proposed it reads this."),
+        error_messages={"required": _("Tell the proposer why it is declined.")},
+    )  # fmt: skip

@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 
 from livc.cells.models import Membership
 from meetings.document_numbers import document_number_new
-from meetings.models import Meeting, MinutesDocument
+from meetings.models import Attendance, Meeting, MinutesDocument
 from meetings.selectors import DecisionMinutes, ItemMinutes, MinutesContent, minutes_content
 from participants.models import Participant
 
@@ -139,7 +139,7 @@ def minutes_model(
             ],
             "rows": [
                 [
-                    row.participant.membership.user.name,
+                    _attendee(row.attendance),
                     row.participant.organisation.name,
                     row.attendance.get_status_display(),
                     ", ".join(str(number) for number in row.item_numbers),
@@ -266,6 +266,17 @@ def _decision(entry: DecisionMinutes) -> dict[str, Any]:
         if decision.passed_on_at
         else None,
         "keep_together": len(decision.text) + 80 * len(lines) <= _KEEP_TOGETHER,
+    }
+
+
+def _attendee(attendance: Attendance) -> str:
+    """The attendee's name; a substitute's says for whom she stood in."""
+    name = attendance.participant.membership.user.name
+    if attendance.stands_in_for is None:
+        return name
+    return gettext("%(name)s (standing in for %(representative)s)") % {
+        "name": name,
+        "representative": attendance.stands_in_for.membership.user.name,
     }
 
 

@@ -15,20 +15,26 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, ItemUse
 from cases.selectors import case_visible_list, decision_uses
-from livc.cells.models import CELL_WIDE_CASE_ROLES, Membership, Role
+from livc.accounts.models import User
+from livc.cells.models import CELL_WIDE_CASE_ROLES, Cell, Membership, Role
 from meetings.models import (
     Action,
     ActionStatus,
     Addendum,
     AgendaItem,
+    AgendaProposal,
     Agreement,
     Attendance,
     AttendanceStatus,
     Decision,
     ItemKind,
     Meeting,
+    MeetingKind,
+    MeetingStatus,
+    ProposalStatus,
 )
 from participants.models import Participant
+from participants.selectors import structural
 
 
 def _open_items(*, member: Membership, meeting: Meeting, items: list[AgendaItem]) -> list[AgendaItem]:
@@ -186,7 +192,7 @@ def minutes_content(*, member: Membership, meeting: Meeting) -> MinutesContent:
 
     attendances = list(
         Attendance.objects.filter(meeting=meeting).select_related(
-            "participant__membership__user", "participant__organisation"
+            "participant__membership__user", "participant__organisation", "stands_in_for__membership__user"
         )
     )
     attended: dict[int, set[UUID]] = {}
@@ -199,6 +205,13 @@ def minutes_content(*, member: Membership, meeting: Meeting) -> MinutesContent:
         if attendance.status == AttendanceStatus.PRESENT:
             for item_id in attended.get(attendance.pk, ()):
                 present_for.setdefault(item_id, []).append(attendance.participant)
+    # A substitute standing in answers in the representative's place (`present_participants`).
+    replaced = {
+        a.stands_in_for_id for a in attendances if a.stands_in_for_id and a.status == AttendanceStatus.PRESENT
+    }
+    present_for = {
+        item_id: [p for p in present if p.pk not in replaced] for item_id, present in present_for.items()
+    }
 
     decisions: dict[UUID, list[DecisionMinutes]] = {}
     agreements = Agreement.objects.select_related(
@@ -264,3 +277,86 @@ def minutes_content(*, member: Membership, meeting: Meeting) -> MinutesContent:
 
 def _by_name(participants: list[Participant]) -> list[Participant]:
     return sorted(participants, key=lambda participant: participant.membership.user.name.casefold())
+
+
+# --- Who is invited to a meeting ---------------------------------------------------------------
+
+
+def meeting_invitees(*, meeting: Meeting) -> list[User]:
+    """Those invited to a meeting, who get its calendar invitation and may download its `.ics`:
+    the cell's mayors, coordinators and information officers; at an operational meeting, the
+    participants to whom some case item of its agenda is open (`items_open_to`: the cases at whose
+    table they sit); at a strategic meeting, the structural participants (not those invited ad hoc
+    for one case, `participants.selectors.structural`). Effective memberships only."""
+    members = Membership.objects.effective().filter(cell_id=meeting.cell_id).select_related("user", "cell")
+    invited = [member for member in members if member.role in CELL_WIDE_CASE_ROLES]
+    at_table = [member for member in members if member.role == Role.PARTICIPANT]
+    if meeting.kind == MeetingKind.STRATEGIC:
+        profiles = structural(Participant.objects.filter(membership__in=at_table))
+        structural_members = set(profiles.values_list("membership_id", flat=True))
+        invited += [member for member in at_table if member.pk in structural_members]
+    else:
+        items = list(meeting.items.select_related("case"))
+        invited += [member for member in at_table if _sees_a_case_item(member, meeting, items)]
+    return sorted({member.user for member in invited}, key=lambda user: user.pk)
+
+
+def is_invited(*, member: Membership, meeting: Meeting) -> bool:
+    """Whether this (effective) member is among `meeting_invitees`, asked for her alone."""
+    if member.role in CELL_WIDE_CASE_ROLES:
+        return True
+    if member.role != Role.PARTICIPANT:
+        return False
+    if meeting.kind == MeetingKind.STRATEGIC:
+        return structural(Participant.objects.filter(membership=member)).exists()
+    return _sees_a_case_item(member, meeting, list(meeting.items.select_related("case")))
+
+
+def _sees_a_case_item(member: Membership, meeting: Meeting, items: list[AgendaItem]) -> bool:
+    open_items = _open_items(member=member, meeting=meeting, items=items)
+    return any(item.kind == ItemKind.CASE for item in open_items)
+
+
+# --- Agenda proposals ----------------------------------------------------------------------------
+
+
+def proposal_waiting_list(*, member: Membership) -> QuerySet[AgendaProposal]:
+    """The proposals of the cell that wait for the coordinator, oldest first."""
+    if member.role != Role.COORDINATOR:
+        return AgendaProposal.objects.none()
+    return (
+        AgendaProposal.objects.filter(cell=member.cell, status=ProposalStatus.PROPOSED)
+        .select_related("case__subject", "proposed_by")
+        .order_by("proposed_at")
+    )
+
+
+@dataclass(frozen=True)
+class OwnProposal:
+    """One of the member's own proposals; `shown` is False for a case she no longer sees (she left
+    its table): then nothing of it but its status and dates is shown, not even her own reason."""
+
+    proposal: AgendaProposal
+    shown: bool
+
+
+def proposal_own_list(*, member: Membership) -> list[OwnProposal]:
+    """The member's own proposals in this cell, newest first."""
+    proposals = AgendaProposal.objects.filter(cell=member.cell, proposed_by=member.user).select_related(
+        "case__subject", "meeting"
+    )
+    visible = set(
+        case_visible_list(member=member)
+        .filter(pk__in=proposals.filter(case__isnull=False).values("case_id"))
+        .values_list("pk", flat=True)
+    )
+    return [
+        OwnProposal(proposal=proposal, shown=proposal.case_id is None or proposal.case_id in visible)
+        for proposal in proposals.order_by("-proposed_at")
+    ]
+
+
+def planned_meeting_list(*, cell: Cell) -> QuerySet[Meeting]:
+    """The meetings still to be held (planned, not started or cancelled), soonest first: those whose
+    agenda can take a proposal."""
+    return Meeting.objects.filter(cell=cell, status=MeetingStatus.PLANNED).order_by("starts_at", "pk")

@@ -3,9 +3,13 @@
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
+from livc.cells.models import Cell
+from livc.database.tenancy import cell_scope
 from meetings.minutes_pdf import document_fill
 from meetings.models import MinutesDocument
+from meetings.services.actions import actions_due_notify
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +29,15 @@ def make_minutes_document(*, document_id: str) -> None:
         # The person sees "failed" and may ask again; the outbox does not retry it.
         MinutesDocument.objects.filter(pk=document_id).update(status=MinutesDocument.Status.FAILED)
         logger.exception("Minutes document %s could not be made", document_id)
+
+
+@shared_task
+def notify_actions_due() -> int:
+    """Daily: the owners of open actions whose due date has come are told (once per action), each
+    cell in its own scope (row-level security). Returns how many actions were told of."""
+    today = timezone.localdate()
+    told = 0
+    for cell in Cell.objects.order_by("pk"):
+        with cell_scope(cell.pk):
+            told += actions_due_notify(cell=cell, today=today)
+    return told

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from meetings.views import meetings, minutes_pdf, running
+from meetings.views import calendar, meetings, minutes_pdf, proposals, running, stand_ins
 
 app_name = "meetings"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     re_path(AGENDA, meetings.agenda_change, name="agenda"),
     path("meetings/<int:pk>/attendance/<int:participant_pk>/", meetings.attendance, name="attendance"),
     path("meetings/<int:pk>/acknowledge/", meetings.acknowledge, name="acknowledge"),
+    path("meetings/<int:pk>/stand-ins/", stand_ins.stand_in_name, name="stand_in_name"),
+    path(
+        "meetings/<int:pk>/stand-ins/<int:stand_in_pk>/withdraw/",
+        stand_ins.stand_in_withdraw,
+        name="stand_in_withdraw",
+    ),
     re_path(r"^meetings/(?P<pk>\d+)/(?P<step>start|end|finalise)/$", meetings.advance, name="advance"),
     path("meetings/<int:pk>/minutes/", meetings.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes/<uuid:item_pk>/addendum/", meetings.addendum, name="addendum"),
@@ -34,6 +40,15 @@ urlpatterns = [
     re_path(DECISION, running.decision_step, name="decision_step"),
     path("meetings/<int:pk>/pdf/", minutes_pdf.pdf_request, name="pdf_request"),
     path("meetings/<int:pk>/pdf/download/", minutes_pdf.pdf_download, name="pdf"),
+    path("meetings/<int:pk>/publish/", calendar.publish, name="publish"),
+    path("meetings/<int:pk>/cancel/", calendar.cancel, name="cancel"),
+    path("meetings/<int:pk>/calendar.ics", calendar.calendar_download, name="calendar"),
+    path("meetings/proposals/", proposals.proposal_list, name="proposals"),
+    path("meetings/proposals/mine/", proposals.my_proposals, name="my_proposals"),
+    path("meetings/proposals/topic/", proposals.propose_topic, name="propose_topic"),
+    path("meetings/proposals/case/<uuid:pk>/", proposals.propose_case, name="propose_case"),
+    path("meetings/proposals/<uuid:pk>/withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
+    path("meetings/proposals/<uuid:pk>/<str:step>/", proposals.proposal_decide, name="proposal_decide"),
     path("actions/", running.action_list, name="actions"),
     path("actions/<uuid:action_pk>/close/", running.action_close, name="action_close"),
 ]

@@ -23,12 +23,15 @@ from livc.http import CellRequest
 from meetings.models import (
     Action,
     ActionStatus,
+    AgendaProposal,
     Attendance,
     Decision,
     DecisionKind,
     DecisionStatus,
     Meeting,
     MeetingStatus,
+    ProposalStatus,
+    StandIn,
 )
 from participants.selectors import request_has_acknowledged
 
@@ -36,6 +39,8 @@ ACTIONS = "meetings.actions"
 NEXT_MEETING = "meetings.next"
 MEETING_ACKNOWLEDGEMENT = "meetings.acknowledgement"
 OFFICER_ANSWERS = "meetings.officer_answers"
+STANDING_IN = "meetings.standing_in"
+PROPOSALS = "meetings.proposals"
 
 DUE_SOON = datetime.timedelta(days=7)
 NEXT_MEETING_ROLES = frozenset({Role.COORDINATOR, Role.MAYOR, Role.PARTICIPANT})
@@ -203,6 +208,47 @@ def officer_answers(request: CellRequest) -> list[WaitingItem]:
     return items
 
 
+def standing_in(request: CellRequest) -> list[WaitingItem]:
+    """A substitute standing in for a fixed representative: one line per meeting, until its
+    minutes are finalised (or the naming withdrawn, or the meeting cancelled)."""
+    if request.membership.role != Role.PARTICIPANT:
+        return []
+    stand_ins = (
+        StandIn.objects.filter(ended_at__isnull=True, substitute__membership=request.membership)
+        .select_related("meeting", "representative__membership__user")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        WaitingItem(
+            _("You stand in for %(name)s at the meeting %(title)s on %(date)s.")
+            % {
+                "name": stand_in.representative.membership.user.name,
+                "title": stand_in.meeting.title,
+                "date": date_format(timezone.localtime(stand_in.meeting.starts_at), "DATETIME_FORMAT"),
+            },
+            1,
+            _url(request, "meetings:detail", pk=stand_in.meeting_id),
+            _("Open the meeting"),
+        )
+        for stand_in in stand_ins
+    ]
+
+
+def proposals(request: CellRequest) -> list[WaitingItem]:
+    """The coordinator: the agenda proposals that wait for her decision (the menu shows the count)."""
+    if request.membership.role != Role.COORDINATOR or not _may_see_cases(request):
+        return []
+    count = AgendaProposal.objects.filter(cell=request.cell, status=ProposalStatus.PROPOSED).count()
+    if not count:
+        return []
+    text = ngettext(
+        "%(count)d agenda proposal waits for your decision.",
+        "%(count)d agenda proposals wait for your decision.",
+        count,
+    ) % {"count": count}
+    return [WaitingItem(text, count, _url(request, "meetings:proposals"), _("Decide"))]
+
+
 def _meeting_or_list(request: CellRequest, meetings: int, meeting: int | None) -> str:
     """The meeting's page when all of them are at one meeting, else the list of meetings."""
     if meetings == 1 and meeting is not None:
@@ -214,4 +260,7 @@ waiting.register(MEETING_ACKNOWLEDGEMENT, meeting_acknowledgement, position=11)
 waiting.register(OFFICER_ANSWERS, officer_answers, position=40)
 waiting.register(ACTIONS, actions, position=50)
 waiting.register(NEXT_MEETING, next_meeting, position=90)
-SOURCES = (MEETING_ACKNOWLEDGEMENT, OFFICER_ANSWERS, ACTIONS, NEXT_MEETING)  # the names this module registers
+waiting.register(STANDING_IN, standing_in, position=12)
+waiting.register(PROPOSALS, proposals, position=45)
+# The names this module registers.
+SOURCES = (MEETING_ACKNOWLEDGEMENT, STANDING_IN, OFFICER_ANSWERS, PROPOSALS, ACTIONS, NEXT_MEETING)

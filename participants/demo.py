@@ -55,8 +55,11 @@ SEATS: dict[str, tuple[str, str]] = {  # role -> (organisation, function)
 }
 PARTICIPANT_SEATS = {
     "clb@demostad.example": ("CLB Demostad", "Directeur", True),
+    "clb-vervanger@demostad.example": ("CLB Demostad", "Leerlingbegeleider", False),
     "ocmw@kempenheide.example": ("OCMW Heidebeek", "Maatschappelijk werker", False),
 }
+# The fixed representative's recorded substitute (same organisation).
+SUBSTITUTES = {"clb@demostad.example": "clb-vervanger@demostad.example"}
 RULES_TEXT = (
     "1. Doel. De LIVC-R bespreekt personen die signalen van radicalisering vertonen, met als enig doel "
     "terroristische misdrijven te voorkomen via een geïndividualiseerd opvolgingstraject.\n\n"
@@ -183,6 +186,10 @@ def _seats(cell: Cell, organisations: dict[str, Organisation]) -> None:
             },
         )
         Participant.objects.filter(pk=participant.pk).update(created_at=membership.created_at)
+    for representative, substitute in SUBSTITUTES.items():  # named for one meeting: meetings/demo.py
+        Participant.objects.filter(cell=cell, membership__user__email=representative).update(
+            substitute=Participant.objects.filter(cell=cell, membership__user__email=substitute).first()
+        )
 
 
 def _rules(cell: Cell) -> RulesOfProcedure:

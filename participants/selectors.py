@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from livc.accounts.models import User
 from livc.caching import remembered
@@ -12,6 +12,7 @@ from participants.models import (
     CONFIDENTIALITY_STATEMENT_VERSION,
     ConfidentialityAcknowledgement,
     Invitation,
+    InvitationScope,
     InvitationStatus,
     Organisation,
     Participant,
@@ -34,6 +35,15 @@ def participant_list(*, cell: Cell, active: bool | None = True) -> QuerySet[Part
     if active is not None:
         participants = participants.filter(membership__is_active=active)
     return participants.order_by("organisation__name", "membership__user__name")
+
+
+def structural(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """The structural members among `participants`: all but those invited ad hoc, for one case. A
+    member whose accepted invitations were all ad hoc is not structural; one with a structural
+    invitation, or added without an invitation (by the platform administrator), is."""
+    accepted = Invitation.objects.filter(membership=OuterRef("membership"), status=InvitationStatus.ACCEPTED)
+    ad_hoc = accepted.filter(scope=InvitationScope.AD_HOC)
+    return participants.filter(~Exists(ad_hoc) | Exists(accepted.filter(scope=InvitationScope.STRUCTURAL)))
 
 
 def invitation_list(*, cell: Cell, status: str | None = None) -> QuerySet[Invitation]:

@@ -12,12 +12,15 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Role
 from livc.db import unique_error, unique_or_error
+from livc.notifications.models import NotificationKind
+from livc.notifications.services import notify_role
 from livc.outbox.services import enqueue
 from participants import workflow
 from participants.mail import send_invitation_email
@@ -163,6 +166,12 @@ def invitation_propose(*, member: Membership, invitation: Invitation) -> Invitat
     _move(invitation, InvitationStatus.PENDING, _actor_kind(member))
     invitation.save(update_fields=["status"])
     _record(invitation, Event.PROPOSED, member.user)
+    # The cell's mayors (but a mayor who proposed it: nobody approves their own proposal) are told.
+    notify_role(
+        cell=member.cell, role=Role.MAYOR, kind=NotificationKind.INVITATION_WAITING,
+        path=reverse("participants:approvals", kwargs={"cell_slug": member.cell.slug}),
+        target=str(invitation.pk), exclude=member.user,
+    )  # fmt: skip
     return invitation
 
 

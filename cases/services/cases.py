@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from cases import workflow
 from cases.models import Case, CaseSequence, CaseStatus, Referral, Relation
+from cases.services.statistics import stat_case_closed, stat_of_case
 from livc.cells.models import Cell, Membership, Role
 from livc.crypto.datakeys import destroy_keys, owner_name
 from livc.crypto.models import DestroyedBecause
+from livc.statistics.models import StatKind
 
 
 def next_reference(cell: Cell, *, year: int | None = None) -> str:
@@ -32,13 +34,15 @@ def case_open(*, member: Membership, referral: Referral, aim_signals: str) -> Ca
         aim_signals=aim_signals.strip(),
         created_by=member.user,
     )
+    stat_of_case(case, StatKind.CASE_OPENED)
     refresh_involves_minor(case)
     return case
 
 
 def refresh_involves_minor(case: Case) -> None:
     """A case is marked when its subject is a minor, the referral said minors are involved, or a
-    relation is a minor (docs/rules.md, rule 11)."""
+    relation is a minor (docs/rules.md, rule 11). A case that comes to involve a minor (on
+    opening or later) is counted then in the statistics, not again while it stays so."""
     involves = (
         case.subject.is_minor
         or (case.referral is not None and case.referral.minors_involved)
@@ -47,6 +51,8 @@ def refresh_involves_minor(case: Case) -> None:
     if involves != case.involves_minor:
         case.involves_minor = involves
         case.save(update_fields=["involves_minor"])
+        if involves:
+            stat_of_case(case, StatKind.MINOR_INVOLVED)
 
 
 @transaction.atomic
@@ -62,6 +68,8 @@ def case_change_status(*, member: Membership, case: Case, status: str, reason: s
     elif case.closed_at is not None:  # reopened
         case.closed_at = None
     case.save()
+    if status == CaseStatus.CLOSED:
+        stat_case_closed(case)
     return case
 
 

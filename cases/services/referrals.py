@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import notifications
 from cases.models import Case, Referral, ReferralStatus, Subject
 from cases.services.cases import case_open
 from cases.services.identity import (
@@ -18,9 +19,11 @@ from cases.services.identity import (
     refresh_minor,
 )
 from cases.services.seats import seat_participant
+from cases.services.statistics import NO_ORGANISATION, stat_of_referral
 from livc.accounts.models import User
-from livc.cells.models import Membership, Role
+from livc.cells.models import Cell, Membership, Municipality, Role
 from livc.cells.notices import figures_changed
+from livc.statistics.models import StatKind
 from participants.models import Participant
 
 TEXT_LIMIT = 10_000
@@ -39,6 +42,8 @@ class ReferralData:
     subject_is_minor: bool = False
     identity: Identity = field(default_factory=Identity)
     identity_reason: str = ""
+    # Asked when the cell covers several municipalities; else the only one is taken.
+    municipality: Municipality | None = None
 
 
 def _validate(data: ReferralData) -> None:
@@ -59,12 +64,26 @@ def _validate(data: ReferralData) -> None:
         raise ValidationError(errors)
 
 
+def referral_municipality(cell: Cell, chosen: Municipality | None) -> Municipality | None:
+    """The municipality the signal concerns: one of the cell's, chosen when it covers several,
+    the only one when it covers one (None for a cell that covers none yet)."""
+    covered = list(cell.municipalities.all())
+    if len(covered) == 1 and chosen is None:
+        return covered[0]
+    if chosen is None and covered:
+        raise ValidationError({"municipality": _("Choose the municipality the signal concerns.")})
+    if chosen is not None and chosen not in covered:
+        raise ValidationError({"municipality": _("Choose one of the cell's municipalities.")})
+    return chosen
+
+
 @transaction.atomic
 def referral_submit(*, member: Membership, data: ReferralData) -> Referral:
     """Any member but the DPO refers a person; the identity may be left out entirely."""
     if member.role == Role.DPO:
         raise PermissionDenied(_("The data protection officer does not refer persons."))
     _validate(data)
+    municipality = referral_municipality(member.cell, data.municipality)
     subject = Subject(
         cell=member.cell, pseudonym=data.pseudonym.strip(), declared_minor=data.subject_is_minor
     )
@@ -85,11 +104,13 @@ def referral_submit(*, member: Membership, data: ReferralData) -> Referral:
         else:
             apply_identity(subject, data.identity)
     seat = Participant.objects.filter(membership=member).select_related("organisation").first()
-    return Referral.objects.create(
+    organisation = seat.organisation if seat else None
+    referral = Referral.objects.create(
         cell=member.cell,
         subject=subject,
         referred_by=member.user,
-        organisation=seat.organisation if seat else None,
+        organisation=organisation,
+        municipality=municipality,
         referred_on=data.referred_on,
         signals=data.signals.strip(),
         context=data.context.strip(),
@@ -98,6 +119,10 @@ def referral_submit(*, member: Membership, data: ReferralData) -> Referral:
         minors_involved=data.minors_involved,
         discussed_internally=True,
     )
+    detail = organisation.type if organisation is not None else NO_ORGANISATION
+    stat_of_referral(referral, StatKind.REFERRAL_RECEIVED, detail=detail)
+    notifications.referral_submitted(member=member, referral=referral)
+    return referral
 
 
 @dataclass(frozen=True)
@@ -124,6 +149,8 @@ def referral_qualify(*, member: Membership, referral: Referral, data: Qualificat
     referral.qualified_by, referral.qualified_at = member.user, timezone.now()
     referral.consulted_officer = data.consulted_officer
     referral.save()
+    stat_of_referral(referral, StatKind.REFERRAL_QUALIFIED, detail=data.outcome)
+    notifications.referral_qualified(member=member, referral=referral)
     if data.outcome != ReferralStatus.RETAINED:
         figures_changed(member.cell_id)  # its short retention period starts: the purge notice counts it
         return None

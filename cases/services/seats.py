@@ -1,8 +1,11 @@
 """The case table: seating a participant grants the django-guardian object permission that
-lets them see the case; unseating revokes it. Nothing else grants or revokes it. An ad hoc
-invitation brings a new person to one case's table."""
+lets them see the case; unseating revokes it. The one other grant is a substitute's, standing in
+for a fixed representative at one meeting (`meetings/services/stand_ins.py`): the meetings app
+registers a listener here (`on_seating_changed`) so that a change of seats keeps those grants in
+step. An ad hoc invitation brings a new person to one case's table."""
 
 import dataclasses
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +20,20 @@ from participants.services import InvitationData, invitation_propose, invitation
 
 VIEW_CASE = "cases.view_case"
 VIEW_CASE_CODENAME = "view_case"
+
+SeatingListener = Callable[[Case, Participant], None]
+_listeners: list[SeatingListener] = []
+
+
+def on_seating_changed(listener: SeatingListener) -> None:
+    """Call `listener(case, participant)` after someone is seated at, or leaves, a case's table."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _seating_changed(case: Case, participant: Participant) -> None:
+    for listener in _listeners:
+        listener(case, participant)
 
 
 @transaction.atomic
@@ -38,6 +55,7 @@ def seat(*, case: Case, participant: Participant, seated_by: User | None) -> Sea
         case=case, participant=participant, defaults={"seated_by": seated_by}
     )
     assign_perm(VIEW_CASE, membership.user, case)
+    _seating_changed(case, participant)
     return seat
 
 
@@ -51,6 +69,7 @@ def unseat(seat: Seat) -> None:
     """Remove the seat and its grant: access ends with the next request."""
     remove_perm(VIEW_CASE, seat.participant.membership.user, seat.case)
     seat.delete()
+    _seating_changed(seat.case, seat.participant)
 
 
 @transaction.atomic

@@ -10,6 +10,6 @@ from cases.panels import panels_for
 register = template.Library()
 
 
-@register.inclusion_tag("cases/partials/panels.html")
-def case_panels(case: Case) -> dict[str, Any]:
-    return {"panels": panels_for(case)}
+@register.inclusion_tag("cases/partials/panels.html", takes_context=True)
+def case_panels(context: template.Context, case: Case) -> dict[str, Any]:
+    return {"panels": panels_for(case), "case": case, "cell": context.get("cell")}

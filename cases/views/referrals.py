@@ -34,7 +34,7 @@ def _url(request: CellRequest, name: str, **kwargs: object) -> str:
 @once_per_submission
 def referral_new(request: CellRequest) -> HttpResponse:
     require_no_dpo(request)
-    form = ReferralForm(request.POST if request.method == "POST" else None)
+    form = ReferralForm(request.POST if request.method == "POST" else None, cell=request.cell)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in IdentityForm.base_fields}
         try:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from livc.accounts import oidc_views, passkey_views, views
+from livc.notifications import views as notification_views
 
 app_name = "accounts"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("security/confirm/", views.confirm_password, name="confirm_password"),
     path("language/", views.language, name="language"),
+    path("notifications/", notification_views.preferences, name="notifications"),
     path("password/<uidb64>/<token>/", views.password_set, name="password_set"),
     # Identity providers (OpenID Connect; livc/accounts/oidc_views.py).
     path("oidc/<slug:provider>/login/", oidc_views.oidc_login, name="oidc_login"),

@@ -68,6 +68,7 @@ def cell(request: HttpRequest) -> dict[str, Any]:
             "count": count_of(request, item.count_source) if item.count_source else 0,  # type: ignore[arg-type]
         }
         for item in items_for(membership.role)
+        if item.shown is None or item.shown(request)
     ]
     return {
         **switcher,

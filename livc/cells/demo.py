@@ -49,6 +49,7 @@ PEOPLE = [
     ("burgemeester@demostad.example", "Marleen Torfsveld", "nl", [("demostad", Role.MAYOR)]),
     ("coordinator@demostad.example", "Jonas Beukenhof", "nl", [("demostad", Role.COORDINATOR)]),
     ("clb@demostad.example", "Sara Wilgendaal", "nl", [("demostad", Role.PARTICIPANT)]),
+    ("clb-vervanger@demostad.example", "Jana Olmenhof", "nl", [("demostad", Role.PARTICIPANT)]),
     ("dpo@demostad.example", "Pieter Meidoorn", "nl", [("demostad", Role.DPO)]),
     ("bourgmestre@kempenheide.example", "Claire Dumoulin-Essart", "fr", [("kempenheide", Role.MAYOR)]),
     ("coordinator@kempenheide.example", "Youssef Zandakker", "nl", [("kempenheide", Role.COORDINATOR)]),

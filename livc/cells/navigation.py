@@ -6,7 +6,9 @@ An entry that names a `count_source` shows the number of things waiting there, c
 the same source as the home page's "Waiting for you" list (`livc/cells/waiting.py`).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -20,6 +22,9 @@ class NavItem:
     roles: frozenset[str]
     position: int = 100  # smaller first; entries of equal position keep their registration order
     count_source: str = ""  # a source of `livc/cells/waiting.py`: the entry shows its count
+    # For an entry meant for some members of a role only: asked with the request on every page
+    # (so keep it cheap), the entry is shown when it answers True.
+    shown: Callable[[Any], bool] | None = None
 
 
 _items: list[NavItem] = []

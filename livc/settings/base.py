@@ -332,6 +332,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "livc.audit.tasks.extend_audit_verification",
         "schedule": timedelta(minutes=5),
     },
+    # Notifications (livc/notifications/): actions whose due date has come, breaches whose deadline
+    # to inform the authority is near (each told once), then the daily digest of each person.
+    "notify-actions-due": {
+        "task": "meetings.tasks.notify_actions_due",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "notify-breach-deadlines": {"task": "dpo.tasks.notify_breach_deadlines", "schedule": crontab(minute=10)},
+    "notification-digests": {
+        "task": "livc.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Forms' one-time tokens (livc/submissions/): forgotten after a day.
     "forget-submissions": {
         "task": "livc.submissions.tasks.forget_old_submissions",

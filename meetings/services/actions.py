@@ -4,12 +4,15 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from livc.cells.models import Membership, Role
+from livc.cells.models import Cell, Membership, Role
 from livc.cells.notices import figures_changed
+from livc.notifications.models import Notification, NotificationKind
+from livc.notifications.services import notify
 from meetings.models import ACTION_NEEDS_REASON, Action, ActionStatus, AgendaItem
 from participants.models import Participant
 
@@ -65,3 +68,30 @@ def action_close(*, member: Membership, action: Action, status: str, reason: str
     action.save()
     figures_changed(member.cell_id)  # the overdue-actions notice counts afresh
     return action
+
+
+def actions_due_notify(*, cell: Cell, today: datetime.date) -> int:
+    """Tell the owner of each open action of the cell whose due date has come, once per action
+    (its due date does not change; the notification's target is the action's id). Returns how
+    many actions were told of now."""
+    due = list(
+        Action.objects.filter(cell=cell, status=ActionStatus.OPEN, due_on__lte=today)
+        .select_related("case", "owner__membership__user")
+        .order_by("due_on", "created_at")
+    )
+    told = set(
+        Notification.objects.filter(
+            cell=cell, kind=NotificationKind.ACTION_DUE, target__in=[str(action.pk) for action in due]
+        ).values_list("target", flat=True)
+    )
+    path = reverse("meetings:actions", kwargs={"cell_slug": cell.slug})
+    count = 0
+    for action in due:
+        if str(action.pk) in told:
+            continue
+        notify(
+            users=[action.owner.membership.user], cell=cell, kind=NotificationKind.ACTION_DUE, path=path,
+            reference=action.case.reference, target=str(action.pk),
+        )  # fmt: skip
+        count += 1
+    return count

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +24,13 @@ from cases.services import cases as case_services
 from cases.services import identity as identity_services
 from cases.services import informing as informing_services
 from cases.services import uses as use_services
+from cases.services.statistics import stat_of_case
 from livc.cells.models import Membership, Role
 from livc.cells.notices import figures_changed
 from livc.db import unique_or_error
+from livc.notifications.models import NotificationKind
+from livc.notifications.services import notify_role
+from livc.statistics.models import StatKind
 from meetings.models import (
     CONSENSUS_KINDS,
     ITEM_USE_KINDS,
@@ -177,9 +182,19 @@ def _validate_uses(kind: str, items: list[InformationItem], partner: str) -> Non
         raise ValidationError(errors)
 
 
+# The valid decisions the cell's statistics count (feedback counts when passed on, `pass_on_to_ltf`).
+STAT_OF_DECISION: dict[str, str] = {
+    DecisionKind.EXTEND_RETENTION: StatKind.EXTENSION_DECIDED,
+    DecisionKind.INFORM_SUBJECT: StatKind.INFORMING_DECIDED,
+}
+
+
 def _carry_out(decision: Decision, member: Membership) -> None:
-    """What a valid decision does to the case."""
+    """What a valid decision does to the case (and what it counts in the statistics)."""
     case = decision.case
+    if decision.kind in STAT_OF_DECISION:
+        assert decision.decided_at is not None
+        stat_of_case(case, STAT_OF_DECISION[decision.kind], on=timezone.localdate(decision.decided_at))
     if decision.kind == DecisionKind.EXTEND_RETENTION:
         figures_changed(case.cell_id)  # the retention clock: the purge notice counts afresh
     elif decision.kind == DecisionKind.FOLLOW_UP_PLAN and case.status == CaseStatus.OPEN:
@@ -196,12 +211,32 @@ def _carry_out(decision: Decision, member: Membership) -> None:
         informing_services.informing_open(
             member=member, case=case, decision_id=decision.pk, decided_on=decided_on
         )
+    elif decision.kind == DecisionKind.LTF_FEEDBACK:
+        # The information officers pass it on (`pass_on_to_ltf`), from the meeting's decisions.
+        meeting = {"cell_slug": member.cell.slug, "pk": decision.item.meeting_id}
+        path = reverse("meetings:detail", kwargs=meeting)
+        notify_role(
+            cell=member.cell, role=Role.INFORMATION_OFFICER, kind=NotificationKind.LTF_FEEDBACK,
+            path=path + "#decisions", reference=case.reference, target=str(decision.pk),
+        )  # fmt: skip
 
 
 def present_participants(item: AgendaItem) -> list[Participant]:
-    """Who was present for this item, by the attendance recorded at the meeting."""
-    attendances = Attendance.objects.filter(meeting=item.meeting, status=AttendanceStatus.PRESENT, items=item)
-    return [a.participant for a in attendances.select_related("participant__membership__user")]
+    """Who was present for this item, by the attendance recorded at the meeting. A substitute
+    standing in for a fixed representative counts in her place: the representative does not."""
+    attendances = list(
+        Attendance.objects.filter(
+            meeting=item.meeting, status=AttendanceStatus.PRESENT, items=item
+        ).select_related("participant__membership__user", "stands_in_for__membership__user")
+    )
+    replaced = {a.stands_in_for_id for a in attendances if a.stands_in_for_id is not None}
+    present = []
+    for attendance in attendances:
+        if attendance.participant_id not in replaced:
+            # For the chairing screen: "X (standing in for Y)".
+            attendance.participant.standing_in_for = attendance.stands_in_for  # type: ignore[attr-defined]
+            present.append(attendance.participant)
+    return present
 
 
 @transaction.atomic
@@ -265,6 +300,7 @@ def pass_on_to_ltf(*, member: Membership, decision: Decision) -> Decision:
     if decision.passed_on_at is None:
         decision.passed_on_at, decision.passed_on_by = timezone.now(), member.user
         decision.save(update_fields=["passed_on_at", "passed_on_by"])
+        stat_of_case(decision.case, StatKind.LTF_FEEDBACK_GIVEN)
     use_services.uses_carry_out(member=member, decision_id=decision.pk, kind=UseKind.LTF_FEEDBACK)
     return decision
 

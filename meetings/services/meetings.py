@@ -15,6 +15,8 @@ from livc.cells.models import Membership, Role
 from livc.cells.notices import figures_changed
 from livc.cells.selectors import composition_missing
 from livc.outbox.services import enqueue
+from livc.statistics.models import StatKind
+from livc.statistics.services import stat_record
 from meetings.models import (
     Addendum,
     AgendaItem,
@@ -27,6 +29,8 @@ from meetings.models import (
     MinutesDocument,
 )
 from meetings.selectors import items_open_to
+from meetings.services.calendar import meeting_moved
+from meetings.services.stand_ins import stand_in_attendance, stand_ins_agenda_changed, stand_ins_end
 from meetings.tasks import make_minutes_document
 from participants.models import Participant
 from participants.selectors import rules_in_force
@@ -74,6 +78,8 @@ def _locked_meeting(meeting: Meeting, member: Membership) -> Meeting:
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk, cell=member.cell)
     if locked.is_locked:
         raise ValidationError(_("The minutes of this meeting are finalised: add a correction instead."))
+    if locked.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."))
     return locked
 
 
@@ -96,8 +102,11 @@ def meeting_update(
         raise ValidationError(_("Only a planned meeting can be changed: this one has started."))
     if not title.strip():
         raise ValidationError({"title": _("Give the meeting a title (no names).")})
+    moved = (meeting.starts_at, meeting.location) != (starts_at, location.strip())
     meeting.title, meeting.starts_at, meeting.location = title.strip(), starts_at, location.strip()
     meeting.save(update_fields=["title", "starts_at", "location"])
+    if moved:
+        meeting_moved(meeting=meeting)  # a published invitation: the calendars are updated
     return meeting
 
 
@@ -128,6 +137,7 @@ def meeting_end(*, member: Membership, meeting: Meeting) -> Meeting:
         raise ValidationError(_("Only a meeting in progress can be ended."))
     meeting.status = MeetingStatus.HELD
     meeting.save(update_fields=["status"])
+    stat_record(cell=member.cell, kind=StatKind.MEETING_HELD, on=held_on(meeting), detail=meeting.kind)
     return meeting
 
 
@@ -171,6 +181,7 @@ def meeting_finalise(*, member: Membership, meeting: Meeting) -> Meeting:
     )
     meeting.save(update_fields=["status", "finalised_at", "finalised_by"])
     MinutesDocument.objects.filter(meeting=meeting).delete()  # made again from the final text
+    stand_ins_end(meeting=meeting)  # a substitute's access for this meeting ends with its minutes
     return meeting
 
 
@@ -195,9 +206,11 @@ def agenda_add_case(*, member: Membership, meeting: Meeting, case: Case) -> Agen
         raise ValidationError(_("A closed case is not discussed; reopen it first."))
     if meeting.items.filter(case=case).exists():
         raise ValidationError(_("This case is already on the agenda."))
-    return AgendaItem.objects.create(
+    item = AgendaItem.objects.create(
         meeting=meeting, position=_next_position(meeting), kind=ItemKind.CASE, case=case
     )
+    stand_ins_agenda_changed(meeting=meeting, case_id=case.pk)  # a substitute standing in follows
+    return item
 
 
 @transaction.atomic
@@ -248,6 +261,8 @@ def agenda_remove(*, member: Membership, item: AgendaItem) -> None:
     if item.has_minutes or item.decisions.exists():
         raise ValidationError(_("This item has minutes or decisions: it stays on the agenda."))
     item.delete()
+    if item.case_id is not None:
+        stand_ins_agenda_changed(meeting=item.meeting, case_id=item.case_id)  # a substitute follows
 
 
 # --- Attendance and the secrecy acknowledgement ---------------------------------------------------
@@ -279,6 +294,7 @@ def attendance_record(
         meeting=meeting, participant=participant, defaults={"status": status}
     )
     attendance.items.set(chosen if status == AttendanceStatus.PRESENT else [])
+    stand_in_attendance(attendance, items=False)  # a substitute standing in: for whom
     if acknowledged and attendance.acknowledged_at is None:
         attendance.acknowledged_at = timezone.now()
         attendance.save(update_fields=["acknowledged_at"])
@@ -287,7 +303,9 @@ def attendance_record(
 
 @transaction.atomic
 def attendance_acknowledge(*, member: Membership, meeting: Meeting) -> Attendance:
-    """A participant at the meeting acknowledges the secrecy of the table for this meeting (rule 6)."""
+    """A participant at the meeting acknowledges the secrecy of the table for this meeting (rule 6).
+    A substitute standing in acknowledges herself: her attendance says for whom, and holds the
+    representative's items."""
     participant = Participant.objects.filter(membership=member).first()
     if participant is None:
         raise PermissionDenied(_("Only someone seated at the table acknowledges for a meeting."))
@@ -297,6 +315,7 @@ def attendance_acknowledge(*, member: Membership, meeting: Meeting) -> Attendanc
     )
     if created:
         attendance.items.set(items_open_to(participant=participant, meeting=meeting))
+    stand_in_attendance(attendance)
     if attendance.acknowledged_at is None:
         attendance.acknowledged_at = timezone.now()
         attendance.save(update_fields=["acknowledged_at"])
@@ -361,6 +380,8 @@ def addendum_approve(*, member: Membership, addendum: Addendum, meeting: Meeting
         raise PermissionDenied
     if meeting.starts_at <= addendum.item.meeting.starts_at:
         raise ValidationError(_("A correction is approved at a later meeting."))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."))
     addendum.approved_at_meeting = meeting
     addendum.save(update_fields=["approved_at_meeting"])
     return addendum

@@ -37,6 +37,8 @@ from meetings.models import (
 )
 from meetings.services import decisions as decision_services
 from meetings.services import meetings as meeting_services
+from meetings.views.calendar import invitation_context
+from meetings.views.stand_ins import stand_in_context
 from participants.models import Participant
 
 
@@ -115,6 +117,8 @@ def meeting_detail(request: CellRequest, pk: int) -> HttpResponse:
         "document": meeting.documents.filter(recipient=request.user).first(),
         "decisions": _decision_rows(request, items) if meeting_acknowledged(request, meeting) else [],
         "me": Participant.objects.filter(membership=request.membership).first(),
+        **stand_in_context(request, meeting),  # substitutes standing in for fixed representatives
+        **invitation_context(request, meeting),  # the invitation: published, its calendar file
     }
     shown = selectors.cases_of_items(items) + [case for case, _new in candidates]
     record_access(request, meeting, cases=shown)
@@ -160,7 +164,8 @@ def _decision_rows(request: CellRequest, items: list[AgendaItem]) -> list[dict[s
 
 def _attendance_rows(meeting: Meeting) -> list[tuple[Participant, Attendance | None]]:
     """Every active seat profile of the cell, with its attendance at this meeting if recorded."""
-    recorded = {a.participant_id: a for a in meeting.attendances.prefetch_related("items")}
+    attendances = meeting.attendances.select_related("stands_in_for__membership__user")
+    recorded = {a.participant_id: a for a in attendances.prefetch_related("items")}
     participants = (
         Participant.objects.filter(cell=meeting.cell, membership__is_active=True)
         .select_related("membership__user", "organisation")
@@ -323,7 +328,7 @@ def minutes(request: CellRequest, pk: int) -> HttpResponse:
     minutes, corrections, decisions (with who agreed) and follow-up actions."""
     meeting = get_meeting_for_user(request, pk)
     later = Meeting.objects.filter(cell=request.cell, starts_at__gt=meeting.starts_at).exclude(
-        status=MeetingStatus.FINALISED
+        status__in=[MeetingStatus.FINALISED, MeetingStatus.CANCELLED]
     )
     content = selectors.minutes_content(member=request.membership, meeting=meeting)
     context = {

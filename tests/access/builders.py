@@ -261,6 +261,37 @@ class World:
         return meeting
 
     @cached_property
+    def fixed_representative(self) -> Any:
+        """Rita, fixed representative of cell A's youth service (at no table), with Sven, a
+        participant of the same service, as her recorded substitute. Neither is a kind of the
+        matrix: a stand-in gives Sven nothing the kinds would see."""
+        _ = self.rules
+        service = OrganisationFactory(cell=self.cast.cell_a, name="Jeugdhulp Alfa", type="youth_service")
+        people = {}
+        for name, email in (("Sven Stand", "sven@example.test"), ("Rita Rep", "rita@example.test")):
+            membership = MembershipFactory(cell=self.cast.cell_a, user=UserFactory(email=email, name=name))
+            people[name] = ParticipantFactory(membership=membership, organisation=service)
+        representative = people["Rita Rep"]
+        representative.is_fixed_representative, representative.substitute = True, people["Sven Stand"]
+        representative.save(update_fields=["is_fixed_representative", "substitute"])
+        return representative
+
+    @cached_property
+    def stand_in(self) -> Any:
+        """Sven stands in for Rita at the meeting in progress."""
+        from meetings.services.stand_ins import stand_in_name
+
+        return stand_in_name(member=self.members["coordinator"], meeting=self.meeting,
+                             representative=self.fixed_representative)  # fmt: skip
+
+    @cached_property
+    def proposal(self) -> Any:
+        """bob proposes the case for a meeting's agenda; it waits for the coordinator."""
+        from meetings.services.proposals import proposal_submit
+
+        return proposal_submit(member=self.members["participant"], case=self.case, reason="Nieuwe signalen.")
+
+    @cached_property
     def addendum(self) -> Any:
         from meetings.services import meetings as meeting_services
 
@@ -293,6 +324,30 @@ class World:
         _ = self.rules
         return breach_report(cell=self.cast.cell_a, reported_by=self.cast.dries, token=uuid.uuid4(),
                              description="Een lijst lag open.", discovered_at=timezone.now() - datetime.timedelta(hours=1)).breach  # fmt: skip
+
+    @cached_property
+    def strategic_meeting(self) -> Any:
+        """A strategic meeting of cell A that pia, a participant at no case's table, attended: she
+        sits at the strategic table, which reads the statistics."""
+        from meetings.services import meetings as meeting_services
+
+        _, coordinator = self.profiles, self.members["coordinator"]
+        meeting = meeting_services.meeting_create(member=coordinator, kind="strategic", title="Strategisch overleg",
+                                                  starts_at=timezone.now() - datetime.timedelta(days=30))  # fmt: skip
+        meeting = meeting_services.meeting_advance(
+            member=coordinator, meeting=meeting, other_day_confirmed=True
+        )
+        meeting_services.attendance_record(member=coordinator, meeting=meeting, participant=self.profiles["pia"],
+                                           status="present")  # fmt: skip
+        return meeting_services.meeting_advance(member=coordinator, meeting=meeting)  # held
+
+    @cached_property
+    def notification(self) -> Any:
+        """A notification of alice's in cell A (in the app only), pointing to the referrals."""
+        from livc.notifications.models import Delivery, Notification
+
+        return Notification.objects.create(cell=self.cast.cell_a, user=self.cast.alice, kind="urgent_referral",
+                                           path="/c/alfa/referrals/", delivery=Delivery.IN_APP)  # fmt: skip
 
     # --- DPO ------------------------------------------------------------------------------------
 
@@ -396,7 +451,15 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "meetings:action_new": lambda w: {"pk": w.meeting.pk, "item_pk": w.meeting_item.pk},
     "meetings:decision_step": lambda w: {"pk": w.meeting.pk, "decision_pk": w.decision.pk, "step": "agree"},
     "meetings:pdf_request": _finalised,
+    "meetings:stand_in_name": lambda w: {"pk": w.planned_meeting.pk},
+    "meetings:stand_in_withdraw": lambda w: {"pk": w.meeting.pk, "stand_in_pk": w.stand_in.pk},
     "meetings:pdf": _finalised,
+    "meetings:publish": _meeting,
+    "meetings:cancel": _meeting,
+    "meetings:calendar": _meeting,
+    "meetings:propose_case": _case,
+    "meetings:proposal_decide": lambda w: {"pk": w.proposal.pk, "step": "decline"},
+    "meetings:proposal_withdraw": lambda w: {"pk": w.proposal.pk},
     "meetings:action_close": lambda w: {"action_pk": w.action.pk},
     "audit:user_accesses": lambda w: {"user_id": w.cast.bob.pk},
     "audit:breach": lambda w: {"pk": w.breach.pk},
@@ -407,6 +470,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "audit:access_request_answer": lambda w: {"pk": w.access_request.pk},
     "audit:access_letter": lambda w: {"pk": w.access_request_answered.pk},
     "audit:access_question_answer": lambda w: {"pk": w.access_question.pk},
+    "notifications:open": lambda w: {"pk": w.notification.pk},
     "accounts:password_set": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
     "accounts:passkey_rename": lambda w: {"pk": 999_999_999},  # nobody's: each user's own is tested apart
     "accounts:passkey_remove": lambda w: {"pk": 999_999_999},
@@ -421,21 +485,28 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
 
 # Set-up for URLs that need no argument but do need something to exist first (a list with a row).
 SETUP: dict[str, Callable[[World], Any]] = {
+    "statistics:report": lambda w: w.strategic_meeting,
+    "statistics:csv": lambda w: w.strategic_meeting,
+    "statistics:pdf": lambda w: w.strategic_meeting,
     "cases:list": lambda w: w.case,
     "cases:referrals": lambda w: w.referral,
     "cases:identity_requests": lambda w: w.identity_request,
     "meetings:list": lambda w: w.meeting,
     "meetings:actions": lambda w: w.action,
+    "meetings:proposals": lambda w: w.proposal,
+    "meetings:my_proposals": lambda w: w.proposal,
     "participants:invitations": lambda w: w.invitation,
     "participants:approvals": lambda w: w.invitation_proposed,
     "audit:breaches": lambda w: w.breach,
     "audit:access_requests": lambda w: w.access_request,
     "audit:access_questions": lambda w: w.access_question,
+    "notifications:list": lambda w: w.notification,
     "cases:my_item_uses": lambda w: (w.rules, w.item_use),  # the meeting needs its rules first
 }
 
 # The least a POST needs to reach the view's own checks, where an empty one stops short.
 POST_DATA: dict[str, Callable[[World], dict[str, Any]]] = {
+    "meetings:stand_in_name": lambda w: {"representative": w.fixed_representative.pk},
     "meetings:addendum_approve": lambda w: {"at_meeting": w.meeting.pk},
 }
 

@@ -257,6 +257,7 @@ CASE_MANAGER = "coordinator 403: mayor officer seated"  # the coordinator change
 CHAIR = "coordinator 403: mayor officer seated unseated"  # the coordinator chairs; other members 403
 NO_GET = "405: all"
 BOB_ONLY = {"dries@a": "404"}  # bob referred the referral; dries, also at the table, did not
+STRATEGIC_TABLE = {"pia@a": "ok"}  # of the participants, pia alone sat at a strategic meeting
 
 DECLARED: dict[str, Cell | Open] = {
     # Outside the cells.
@@ -271,6 +272,7 @@ DECLARED: dict[str, Cell | Open] = {
     "accounts:session_status": Open(anonymous="ok", user="ok", post_anonymous="405", post_user="405"),
     "accounts:session_renew": Open(anonymous="login", user="405", post_user="ok"),
     "accounts:security": Open(anonymous="login", user="ok"),
+    "accounts:notifications": Open(anonymous="login", user="ok"),
     "accounts:confirm_password": Open(anonymous="login", user="ok"),
     "accounts:language": Open(anonymous="405", user="405", post_anonymous="ok", post_user="ok"),
     "accounts:password_set": Open(anonymous="ok", user="ok", why="a bad link says so, to anyone"),
@@ -340,6 +342,7 @@ DECLARED: dict[str, Cell | Open] = {
     "participants:rules_approve": Cell(get=NO_GET, post="mayor"),
     # Cases: read by those who see the case (rule 8), changed by the coordinator.
     "cases:list": Cell(get="readers unseated", post="readers unseated"),
+    "cases:search": Cell(get="readers unseated", post="readers unseated"),
     "cases:detail": Cell(get="readers", post="readers"),
     "cases:status": Cell(get=NO_GET, post=CASE_MANAGER),
     "cases:close": Cell(get=CASE_MANAGER, post=CASE_MANAGER),
@@ -404,7 +407,26 @@ DECLARED: dict[str, Cell | Open] = {
     "meetings:action_new": Cell(get=NO_GET, post=CHAIR),
     "meetings:decision_step": Cell(get=NO_GET, post="readers"),
     "meetings:pdf_request": Cell(get=NO_GET, post="readers unseated"),
+    # A substitute standing in: named and withdrawn by the coordinator or the fixed representative
+    # herself (none of the kinds is one: `World.fixed_representative`); anyone else gets 404.
+    "meetings:stand_in_name": Cell(get=NO_GET, post="coordinator"),
+    "meetings:stand_in_withdraw": Cell(get=NO_GET, post="coordinator"),
     "meetings:pdf": Cell(get="readers unseated", post="readers unseated"),
+    # The invitation: the coordinator publishes and cancels (after a confirmation); those invited
+    # (at the meeting in progress: the cell-wide roles and those seated at its case) download the .ics.
+    "meetings:publish": Cell(get=NO_GET, post=CHAIR),
+    "meetings:cancel": Cell(get=CHAIR, post=CHAIR),
+    "meetings:calendar": Cell(get="readers", post=NO_GET),
+    # Agenda proposals: a case by those who see it, a topic by every member but the DPO; the
+    # coordinator decides (a page for her only); bob withdraws his own.
+    "meetings:propose_case": Cell(get="readers", post="readers"),
+    "meetings:propose_topic": Cell(get="readers unseated", post="readers unseated"),
+    "meetings:my_proposals": Cell(get="readers unseated", post="readers unseated"),
+    "meetings:proposals": Cell(get="coordinator", post="coordinator"),
+    "meetings:proposal_decide": Cell(get=NO_GET, post="coordinator"),
+    "meetings:proposal_withdraw": Cell(
+        get="405: seated", post="seated", overrides=BOB_ONLY, why="bob's proposal: anyone else's is not found"
+    ),
     "meetings:actions": Cell(get="readers unseated", post="readers unseated"),
     "meetings:action_close": Cell(get=NO_GET, post="readers"),
     # Retention: the coordinator's.
@@ -441,5 +463,13 @@ DECLARED: dict[str, Cell | Open] = {
         get="seated", post="seated", overrides={"dries@a": "404"}, why="bob's question, about his own item"
     ),
     "audit:retention_records": Cell(get="dpo", post=NO_GET),
+    # Notifications: each member's own (the list is empty for most); the one opened is alice's.
+    "notifications:list": Cell(get="all", post="all"),
+    "notifications:read": Cell(get=NO_GET, post="all"),
+    "notifications:open": Cell(get="coordinator", post=NO_GET, why="alice's notification: nobody else's"),
     "audit:retention_report": Cell(get="dpo", post=NO_GET),
+    # Statistics: the mayor, the coordinator and the strategic table (pia attended a strategic meeting).
+    "statistics:report": Cell(get="coordinator mayor", post="coordinator mayor", overrides=STRATEGIC_TABLE),
+    "statistics:csv": Cell(get="coordinator mayor", post="coordinator mayor", overrides=STRATEGIC_TABLE),
+    "statistics:pdf": Cell(get="coordinator mayor", post="coordinator mayor", overrides=STRATEGIC_TABLE),
 }

@@ -155,7 +155,22 @@ def world(cast) -> World:
         "discovered_at": timezone.now() - datetime.timedelta(hours=1), "description": "x", "data_concerned": "y",
     })  # fmt: skip
     _access_requests(world, _member(cast.dpo, a))
+    _proposals(world, coordinator, bob, _member(cast.dries, a))
     return world
+
+
+PROPOSED = ("proposal_one", "proposal_three")
+
+
+def _proposals(world: World, coordinator: Membership, bob: Membership, dries: Membership) -> None:
+    """bob proposes case one and dries case three for a meeting's agenda; bob's proposal of case
+    two is declined (the coordinator's message and his reason name it)."""
+    from meetings.services.proposals import proposal_decline, proposal_submit
+
+    for key, member in (("one", bob), ("two", bob), ("three", dries)):
+        world.extra[f"proposal_{key}"] = proposal_submit(member=member, case=world.cases[key],
+                                                         reason=f"Bespreken: {CANARIES[key]}.")  # fmt: skip
+    proposal_decline(member=coordinator, proposal=world.extra["proposal_two"], message="Volgende keer.")
 
 
 def _access_requests(world: World, dpo: Membership) -> None:
@@ -196,11 +211,15 @@ def _items_of(meeting_attr: str) -> Kwargs:
 
 
 CASE_PAGES = ("one", "three", "four")
+QUERY = "?"  # in a builder's arguments: the query string to add to the address (a search's)
 # URL name -> the URL arguments (besides the cell) to ask for; a name without arguments is
 # asked for once. Every marked view must be here: a new one fails `test_every_marked_view_is_asked_for`.
 ADDRESSES: dict[str, Kwargs | None] = {
     "cells:home": None,
     "cases:list": None,
+    "cases:search": lambda w: (
+        {QUERY: query} for query in ("", "?text=persoon", f"?meeting={w.finalised.pk}", "?status=open")
+    ),
     "cases:detail": per_case(*CASE_PAGES),
     "cases:table": per_case(*CASE_PAGES),
     "cases:close": per_case(*CASE_PAGES),
@@ -227,6 +246,12 @@ ADDRESSES: dict[str, Kwargs | None] = {
     "meetings:run": lambda w: iter([{"pk": w.running.pk}]),
     "meetings:item": _items_of("running"),
     "meetings:pdf": lambda w: iter([{"pk": w.finalised.pk}]),
+    "meetings:propose_case": per_case(*CASE_PAGES),
+    "meetings:proposals": None,
+    "meetings:my_proposals": None,
+    "meetings:proposal_decide": lambda w: (
+        {"pk": w.extra[key].pk, "step": "accept"} for key in PROPOSED
+    ),  # 405
     "meetings:actions": None,
     "meetings:minutes_save": _items_of("running"),  # POST only: asked, answered 405
     "meetings:decision_new": _items_of("running"),
@@ -313,7 +338,8 @@ def test_each_access_entry_names_exactly_the_cases_whose_content_the_response_sh
             client = login_verified(Client(), user)
             for name, build in ADDRESSES.items():
                 for kwargs in build(world) if build else [{}]:
-                    address = reverse(name, kwargs={"cell_slug": slug, **kwargs})
+                    query = kwargs.pop(QUERY, "")
+                    address = reverse(name, kwargs={"cell_slug": slug, **kwargs}) + query
                     status, named, seen = _ask(client, world, name, address)
                     asked += 1
                     if status != 200:

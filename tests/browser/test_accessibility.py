@@ -46,7 +46,7 @@ ROLES = {
     "dpo": "dpo@demostad.example",
 }
 # Downloads, PDFs and log-out are not pages; query strings are the same page filtered.
-NOT_A_PAGE = re.compile(r"(\.csv|\.pdf|/pdf/|/download/|/logout/)")
+NOT_A_PAGE = re.compile(r"(\.csv|\.pdf|\.ics|/pdf/|/download/|/logout/)")
 ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=/)")
 PAGES_PER_ROLE = 60  # a guard against a crawl that runs away
 # Kinds whose pages differ by state: each meeting (held, in progress, planned), two cases.

@@ -78,6 +78,7 @@ PAGES = [
     Page("alice", "cases:identity", case_of),
     Page("alice", "cases:referrals"),
     Page("alice", "cases:referral_new", data={"pseudonym": ""}),
+    Page("alice", "cases:search", data={"first_name": "Tom", "last_name": "", "birth_date": "1999-02-31"}),
     Page("alice", "participants:participants"),
     Page("alice", "participants:organisations", data={"name": ""}),
     Page("alice", "participants:invitations"),
@@ -89,11 +90,13 @@ PAGES = [
     # a participant at the case's table
     Page("bob", "cells:home"),
     Page("bob", "cases:list"),
+    Page("bob", "cases:search"),
     Page("bob", "cases:detail", case_of),
     Page("bob", "cases:item_new", case_of, data={"category": ""}),
     # the mayor and the information officer
     Page("mayor", "participants:approvals"),
     Page("mayor", "cases:identity_requests"),
+    Page("mayor", "statistics:report"),
     Page("officer", "cases:informing", case_of),
     # the DPO
     Page("dpo", "audit:home"),

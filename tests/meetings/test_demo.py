@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from livc.cells.models import Membership, Role
 from meetings.demo import MONTHS
-from meetings.models import Meeting, MeetingStatus
+from meetings.models import AgendaProposal, Meeting, MeetingStatus, ProposalStatus
 from meetings.selectors import agenda_candidates
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +33,7 @@ def test_the_demo_meetings_are_coherent_and_seeded_once():
     coordinator = Membership.objects.get(cell__slug="demostad", role=Role.COORDINATOR)
     candidates = agenda_candidates(member=coordinator, meeting=upcoming)
     assert candidates and not any(new for _case, new in candidates)
+    assert upcoming.agenda_published_at is not None  # those invited were told
+    waiting = AgendaProposal.objects.filter(cell=upcoming.cell, status=ProposalStatus.PROPOSED).get()
+    assert waiting.case in [case for case, _new in candidates]  # the case proposed can still be added
+    assert AgendaProposal.objects.get(cell=upcoming.cell, status=ProposalStatus.DECLINED).message

@@ -61,8 +61,12 @@ NOT_COUNTED = frozenset(
     }
 )  # fmt: skip
 NOT_COUNTED_APPS = frozenset({"submissions"})
-# Rows that record a step of another object: a state change may add them without being a create form.
-EVENT_MODELS = frozenset({"participants.InvitationEvent"})
+# Rows that record a step of another object: a state change may add them without being a create form
+# (a case closed, a meeting held... counts once in the statistics).
+# A notification tells someone of a step (an invitation proposed to the mayor, feedback to pass on).
+EVENT_MODELS = frozenset(
+    {"participants.InvitationEvent", "statistics.StatEvent", "notifications.Notification"}
+)
 
 
 def counted_models() -> list[type[Model]]:
@@ -213,6 +217,27 @@ def _access_request_status(w: World) -> Any:
     return AccessRequest.objects.get(pk=w.access_request.pk).status
 
 
+def _notification_choices(w: World) -> dict[str, str]:
+    """Alice's choice for every kind her role receives: all as they are (by e-mail), but one."""
+    from livc.notifications.selectors import relevant_kinds
+
+    return {
+        kind: "digest" if kind == "urgent_referral" else "email" for kind in relevant_kinds(user=w.cast.alice)
+    }
+
+
+def _no_proposal_waits(w: World) -> None:
+    from meetings.services.proposals import proposal_withdraw
+
+    proposal_withdraw(member=w.members["participant"], proposal=w.proposal)
+
+
+def _case_on_the_planned_meeting(w: World) -> None:
+    from meetings.services.meetings import agenda_add_case
+
+    agenda_add_case(member=w.members["coordinator"], meeting=w.planned_meeting, case=w.case)
+
+
 def _no_pdf_for_bob(w: World) -> None:
     from meetings.models import MinutesDocument
 
@@ -262,6 +287,8 @@ CREATES: dict[str, Post] = {
     ),
     "audit:chain_verify_full": Post("dpo", lambda w: {}, {"audit.ChainVerification": 1}, page="audit:home",
                                     why="the run asked for, waiting for its task (in the outbox)"),
+    "accounts:notifications": Post("alice", _notification_choices, {"notifications.Preference": 1},
+                                   why="a choice is kept as a row once it differs from the default"),
     "retention:settings": Post("alice", lambda w: {"not_retained_days": 150, "warning_days": 20},
                                {"retention.RetentionSettings": 1},
                                why="the cell's one row of periods, made by its first save"),
@@ -270,18 +297,21 @@ CREATES: dict[str, Post] = {
         "bob",
         lambda w: {"pseudonym": "Persoon Wilg", "referred_on": _day(-1), "signals": "Deelt haatfilmpjes.",
                    "urgency": "normal", "discussed_internally": "on"},
-        {"cases.Referral": 1, "cases.Subject": 1},
+        {"cases.Referral": 1, "cases.Subject": 1, "statistics.StatEvent": 1},
     ),
     "cases:referral_qualify": Post(
         "alice",
         lambda w: {"outcome": "retained", "aim_signals": "Radicalisering richting geweld.", "seat_referrer": "on"},
-        {"cases.Case": 1, "cases.Seat": 1, "cases.CaseUserObjectPermission": 1},
+        {"cases.Case": 1, "cases.Seat": 1, "cases.CaseUserObjectPermission": 1,
+         "statistics.StatEvent": 2,  # qualified, and a case opened
+         "notifications.Notification": 1},  # bob, the referrer, is told the outcome
         page="cases:referral_detail",
     ),
     "cases:table": Post("alice", lambda w: {"participant": w.profiles["pia"].pk},
                         {"cases.Seat": 1, "cases.CaseUserObjectPermission": 1}),
     "cases:invite": Post("alice", _invitation, {"participants.Invitation": 1, "participants.InvitationEvent": 2,
-                                                "cases.CaseInvitation": 1}),
+                                                "cases.CaseInvitation": 1,
+                                                "notifications.Notification": 1}),  # the mayor is told
     "cases:item_new": Post(
         "bob",
         lambda w: {"category": "identification", "text": "Woont bij zijn tante.", "shared_on": _day(),
@@ -346,10 +376,27 @@ CREATES: dict[str, Post] = {
         kwargs=lambda w: {"pk": w.finalised_meeting.pk, "item_pk": w.finalised_meeting.items.get(case=w.case).pk},
         page="meetings:minutes", page_kwargs=lambda w: {"pk": w.finalised_meeting.pk},
     ),
+    "meetings:stand_in_name": Post(
+        "alice", lambda w: {"representative": w.fixed_representative.pk}, {"meetings.StandIn": 1},
+        page="meetings:detail", page_kwargs=lambda w: {"pk": w.planned_meeting.pk},
+        why="the substitute stands in at the planned meeting (the representative sits at no table: no grant)",
+    ),
     "meetings:pdf_request": Post(
         "bob", lambda w: {}, {"meetings.MinutesDocument": 1}, setup=_no_pdf_for_bob,
         page="meetings:detail", page_kwargs=lambda w: {"pk": w.finalised_meeting.pk},
         why="a member's first copy of the minutes; asking again makes the same copy anew",
+    ),
+    "meetings:propose_case": Post("bob", lambda w: {"reason": "Nieuwe signalen van de school."},
+                                  {"meetings.AgendaProposal": 1}, setup=_no_proposal_waits,
+                                  why="the case waits once: bob withdrew the proposal of it that waited"),
+    "meetings:propose_topic": Post(
+        "bob", lambda w: {"topic": "Samenwerking met de jeugdhulp", "reason": "Wie volgt op na de tafel?"},
+        {"meetings.AgendaProposal": 1},
+    ),
+    "meetings:proposal_decide[accept]": Post(
+        "alice", lambda w: {"meeting": w.planned_meeting.pk}, {"meetings.AgendaItem": 1},
+        kwargs=lambda w: {"pk": w.proposal.pk, "step": "accept"}, page="meetings:proposals",
+        why="bob's proposal goes on the planned meeting's agenda: one item; declining it adds nothing",
     ),
 }  # fmt: skip
 
@@ -362,7 +409,7 @@ STEPS: dict[str, Post] = {
         page_kwargs=lambda w: {"pk": w.profiles["pia"].pk},
     ),
     "participants:invitation_action[propose]": Post(
-        "alice", lambda w: {}, {"participants.InvitationEvent": 1},
+        "alice", lambda w: {}, {"participants.InvitationEvent": 1, "notifications.Notification": 1},
         kwargs=lambda w: {"pk": w.invitation.pk, "action": "propose"}, page="participants:invitation_detail",
         page_kwargs=lambda w: {"pk": w.invitation.pk},
     ),
@@ -394,7 +441,7 @@ STEPS: dict[str, Post] = {
     "invitation:decline": Post(None, lambda w: {"motivation": "Geen tijd."}, {"participants.InvitationEvent": 1}),
     # Cases.
     "cases:status": Post("alice", lambda w: {"status": "follow_up"}, {}, page="cases:detail"),
-    "cases:close": Post("alice", lambda w: {"reason": "Opvolging afgerond."}, {}),
+    "cases:close": Post("alice", lambda w: {"reason": "Opvolging afgerond."}, {"statistics.StatEvent": 1}),
     "cases:review": Post("alice", lambda w: {"review_on": _day(60)}, {}, page="cases:detail",
                          state=lambda w: type(w.case).objects.get(pk=w.case.pk).review_on),
     "cases:unseat": Post("alice", lambda w: {}, {"cases.Seat": -1, "cases.CaseUserObjectPermission": -1}),
@@ -411,7 +458,7 @@ STEPS: dict[str, Post] = {
     "meetings:advance[start]": Post("alice", lambda w: {}, {},
                                     kwargs=lambda w: {"pk": w.planned_meeting.pk, "step": "start"},
                                     page="meetings:detail", page_kwargs=lambda w: {"pk": w.planned_meeting.pk}),
-    "meetings:advance[end]": Post("alice", lambda w: {}, {}, page="meetings:detail"),
+    "meetings:advance[end]": Post("alice", lambda w: {}, {"statistics.StatEvent": 1}, page="meetings:detail"),
     "meetings:addendum_approve": Post("alice", lambda w: {"at_meeting": w.planned_meeting.pk}, {},
                                       page="meetings:minutes",
                                       page_kwargs=lambda w: {"pk": w.finalised_meeting.pk}),
@@ -422,6 +469,19 @@ STEPS: dict[str, Post] = {
         why="the minutes as typed, saved by the page's script (htmx)",
     ),
     "meetings:action_close": Post("bob", lambda w: {"status": "done"}, {}, page="meetings:actions"),
+    "meetings:stand_in_withdraw": Post("alice", lambda w: {}, {}, page="meetings:detail",
+                                       page_kwargs=lambda w: {"pk": w.meeting.pk}),
+    "meetings:publish": Post(
+        "alice", lambda w: {}, {"notifications.Notification": 5}, setup=_case_on_the_planned_meeting,
+        kwargs=lambda w: {"pk": w.planned_meeting.pk}, page="meetings:detail",
+        page_kwargs=lambda w: {"pk": w.planned_meeting.pk},
+        why="those invited are told: the cell-wide roles, and bob and dries, seated at the case on its agenda",
+    ),
+    "meetings:cancel": Post("alice", lambda w: {}, {}, kwargs=lambda w: {"pk": w.planned_meeting.pk}),
+    "meetings:proposal_withdraw": Post("bob", lambda w: {}, {}, page="meetings:my_proposals"),
+    "notifications:read": Post("alice", lambda w: {}, {}, page="notifications:list",
+                               setup=lambda w: w.notification,
+                               state=lambda w: type(w.notification).objects.get(pk=w.notification.pk).read_at),
     "audit:access_request_extend": Post("dpo", lambda w: {"reason": "Veel diensten te bevragen."}, {},
                                         page="audit:access_request"),
     "audit:access_request_answer": Post("dpo", lambda w: {}, {}, page="audit:access_request",
@@ -474,6 +534,8 @@ NOT_CREATING: dict[str, str] = {
     "participants:approvals": _PAGE,
     "audit:breach_report_done": _PAGE,
     "cases:list": _PAGE,
+    "cases:search": "a search: by a person's name and date of birth it is sent by POST, so that they stay out "
+    "of the address and the server's logs; it writes only the audit event that notes the search",
     "cases:detail": _PAGE,
     "cases:identity_requests": _PAGE,
     "cases:my_item_uses": _PAGE,
@@ -486,6 +548,8 @@ NOT_CREATING: dict[str, str] = {
     "meetings:item": "an htmx fragment: its POST shows it as a GET would",
     "meetings:pdf": "the download of one's PDF: its POST downloads it as a GET would",
     "meetings:actions": _PAGE,
+    "meetings:proposals": _PAGE,
+    "meetings:my_proposals": _PAGE,
     "audit:home": _PAGE,
     "audit:log": _PAGE,
     "audit:log_csv": "an export: its POST exports as a GET would (the audit log notes it)",
@@ -496,9 +560,13 @@ NOT_CREATING: dict[str, str] = {
     "audit:item_uses": _PAGE,
     "audit:people": _PAGE,
     "audit:people_pdf": "an export: its POST exports as a GET would (the audit log notes it)",
+    "statistics:report": _PAGE,
+    "statistics:csv": "a download of counts: its POST answers as a GET would, and changes nothing",
+    "statistics:pdf": "a download of counts: its POST answers as a GET would, and changes nothing",
     "audit:unusual": _PAGE,
     "audit:breaches": _PAGE,
     "audit:breach": _PAGE,
+    "notifications:list": _PAGE,
     # State changes and edits, posted twice in `STEPS`.
     "participants:participant_revoke": "ends a participant's access; a second time is refused",
     "participants:invitation_action": "proposes, withdraws, sends again or approves an invitation (an event)",
@@ -524,6 +592,11 @@ NOT_CREATING: dict[str, str] = {
     "meetings:addendum_approve": "approves a correction at a later meeting",
     "meetings:minutes_save": "saves the minutes of an item, with the version it started from",
     "meetings:action_close": "closes an action",
+    "meetings:stand_in_withdraw": "ends a substitute's stand-in (kept on record); a second time is refused",
+    "meetings:publish": "publishes a planned meeting's agenda and tells those invited (notifications)",
+    "meetings:cancel": "cancels a planned meeting; a second time is refused",
+    "meetings:proposal_withdraw": "withdraws one's waiting proposal; a second time is refused",
+    "notifications:read": "marks one's notifications read; a second time none is left unread",
     "audit:breach_edit": "changes an entry of the breach register",
     "audit:access_request_extend": "extends a request's deadline; a second time is refused",
     "audit:access_request_answer": "answers a request; a second time is refused",

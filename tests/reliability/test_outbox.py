@@ -19,6 +19,7 @@ from django.core import mail
 from django.urls import reverse
 
 from livc.celery import app
+from livc.notifications.models import Delivery, NotificationKind, Preference
 from livc.outbox import services
 from livc.outbox.models import Message
 from meetings.models import MinutesDocument
@@ -94,6 +95,12 @@ def work_until_done(timeout: float = 60) -> None:
 def world(cast) -> World:
     world = World(cast)
     _ = world.rules  # in force: the cell may meet
+    # Everyone is told of what waits (the invitation proposed to the mayor, bob's referral retained)
+    # in the app only: the messages these tests count are those of the two actions (the
+    # notifications' e-mails: tests/notifications/).
+    for user in (cast.alice, cast.bob, cast.mayor, cast.officer, cast.dpo, cast.dries):
+        for kind in NotificationKind.values:
+            Preference.objects.create(user=user, kind=kind, delivery=Delivery.IN_APP)
     return world
 
 
