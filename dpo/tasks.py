@@ -9,8 +9,8 @@ from dpo.access_requests import details_expire
 from dpo.deadlines import breach_deadlines_notify
 from dpo.models import Breach
 from dpo.selectors import breach_report_recipients
-from livc.cells.models import Cell, Role
-from livc.database.tenancy import cell_scope
+from livc.cells.models import Role
+from livc.database.tenancy import in_each_cell
 from livc.mail import send_templated_mail
 
 
@@ -49,11 +49,7 @@ def expire_access_request_details() -> int:
     cell's period for a referral it did not retain has passed (`dpo/access_requests.py::details_expire`),
     each cell in its own scope (row-level security). Returns how many went."""
     today = timezone.localdate()
-    expired = 0
-    for cell in Cell.objects.order_by("pk"):
-        with cell_scope(cell.pk):
-            expired += details_expire(today=today, cell=cell)
-    return expired
+    return in_each_cell(lambda cell: details_expire(today=today, cell=cell))
 
 
 @shared_task
@@ -61,8 +57,4 @@ def notify_breach_deadlines() -> int:
     """Hourly: the DPOs are told of each breach whose deadline to inform the authority is near (or
     past), once per breach, each cell in its own scope (row-level security). Returns how many."""
     now = timezone.now()
-    told = 0
-    for cell in Cell.objects.order_by("pk"):
-        with cell_scope(cell.pk):
-            told += breach_deadlines_notify(cell=cell, now=now)
-    return told
+    return in_each_cell(lambda cell: breach_deadlines_notify(cell=cell, now=now))

@@ -5,8 +5,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from livc.cells.models import Cell
-from livc.database.tenancy import cell_scope
+from livc.database.tenancy import in_each_cell
 from meetings.minutes_pdf import document_fill
 from meetings.models import MinutesDocument
 from meetings.services.actions import actions_due_notify
@@ -36,8 +35,4 @@ def notify_actions_due() -> int:
     """Daily: the owners of open actions whose due date has come are told (once per action), each
     cell in its own scope (row-level security). Returns how many actions were told of."""
     today = timezone.localdate()
-    told = 0
-    for cell in Cell.objects.order_by("pk"):
-        with cell_scope(cell.pk):
-            told += actions_due_notify(cell=cell, today=today)
-    return told
+    return in_each_cell(lambda cell: actions_due_notify(cell=cell, today=today))

@@ -11,7 +11,8 @@ pooling). A transaction with no cell set sees no tenant row.
   with `enter_cell()`. When the block ends, what was set before it is set again: a request made
   by a test inside its own transaction leaves the test where it was.
 - `cell_scope(cell_id)` is the same for one cell, for work done outside a request (a chain's
-  sealing); `streamed_in_cell` reads a streamed response's body in its cell.
+  sealing); `in_each_cell` runs a scheduled task's work cell by cell; `streamed_in_cell` reads a
+  streamed response's body in its cell.
 
 What runs without a scope runs as the role the process logged in as: the web's role sees no
 tenant row; the workers' role (`LIVC_DATABASE_JOBS_ROLE`) has row-level security's bypass, by
@@ -20,12 +21,14 @@ name, for the cross-cell jobs (docs/architecture.md, "Defence in the database").
 On SQLite (development only) there is no row-level security: the scopes are plain transactions.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+
+from livc.cells.models import Cell
 
 T = TypeVar("T")
 CELL = "livc.cell"
@@ -90,6 +93,16 @@ def cell_scope(cell_id: int | None) -> Iterator[None]:
     """`scope()` for one cell (None: no cell, the rows of no tenant), for work outside a request."""
     with scope(cell_id=cell_id):
         yield
+
+
+def in_each_cell(work: Callable[[Cell], int]) -> int:
+    """Run `work` for every cell, each in its own scope: the scheduled tasks that act cell by cell
+    (a deadline near, an action due). Returns the sum of what `work` returned."""
+    done = 0
+    for cell in Cell.objects.order_by("pk"):
+        with cell_scope(cell.pk):
+            done += work(cell)
+    return done
 
 
 def streamed_in_cell(cell_id: int, chunks: Iterator[T]) -> Iterator[T]:
