@@ -35,8 +35,10 @@ def test_proposed_approved_accepted_and_the_new_participant_is_in(live_server, b
     mayor.get_by_role("button", name="Approve and send to Ilse Invité").click()
     expect(mayor.get_by_text("Invitation approved and sent.")).to_be_visible()
 
-    assert len(mail.outbox) == 1
-    link = re.search(r"http://\S+/invitation/\S+/", mail.outbox[0].body).group(0)
+    # The invitation to Ilse, and the notification that told the mayor one waited (rule 19).
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([cast.mayor.email, "ilse@example.test"])
+    [invitation] = [message for message in mail.outbox if message.to == ["ilse@example.test"]]
+    link = re.search(r"http://\S+/invitation/\S+/", invitation.body).group(0)
     invitee = browser.new_context(locale="en-GB").new_page()
     invitee.goto(link)
     expect(invitee.get_by_role("heading", level=1)).to_contain_text("LIVC-R Alfa")

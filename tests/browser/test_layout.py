@@ -79,26 +79,26 @@ def test_at_390_pixels_the_cell_menu_is_collapsed_and_opens_with_its_button(live
     expect(button).to_be_visible()
     expect(button).to_have_attribute("aria-expanded", "false")
     assert button.get_attribute("aria-controls") == "cell-nav-list"
-    expect(menu.get_by_role("link", name="Cases")).to_be_hidden()
+    expect(menu.get_by_role("link", name="Cases", exact=True)).to_be_hidden()
 
     button.click()
     expect(button).to_have_attribute("aria-expanded", "true")
-    expect(menu.get_by_role("link", name="Cases")).to_be_visible()
+    expect(menu.get_by_role("link", name="Cases", exact=True)).to_be_visible()
     expect(menu.get_by_role("link", name="Meetings")).to_be_visible()
     page.keyboard.press("Escape")
     expect(button).to_have_attribute("aria-expanded", "false")
     expect(button).to_be_focused()
-    expect(menu.get_by_role("link", name="Cases")).to_be_hidden()
+    expect(menu.get_by_role("link", name="Cases", exact=True)).to_be_hidden()
 
     page.set_viewport_size({"width": 1280, "height": 800})  # on a wide screen: no button, the menu
     expect(button).to_be_hidden()
-    expect(menu.get_by_role("link", name="Cases")).to_be_visible()
+    expect(menu.get_by_role("link", name="Cases", exact=True)).to_be_visible()
 
 
 def test_without_javascript_the_menu_is_simply_shown(live_server, browser: Browser):
     page = open_demo_page_as_coordinator(live_server, browser, "/cases/", java_script_enabled=False)
     menu = page.get_by_role("navigation", name="Cell")
-    expect(menu.get_by_role("link", name="Cases")).to_be_visible()
+    expect(menu.get_by_role("link", name="Cases", exact=True)).to_be_visible()
     expect(menu.get_by_role("button", name="Menu")).to_be_hidden()
 
 

@@ -367,4 +367,4 @@ def test_the_demo_substitute_stands_in_at_the_next_meeting(as_user):
     assert stand_in.representative.substitute == stand_in.substitute
     assert case_items(substitute, stand_in.meeting)  # she sees the next meeting's case of the CLB
     home = as_user(substitute.user).get("/c/demostad/").content.decode()
-    assert "You stand in for Sara Wilgendaal" in home
+    assert "Je valt in voor Sara Wilgendaal" in home  # the demo's substitute reads Dutch
