@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from dpo.selectors import content_type_labels
 from livc.audit import events
 from livc.audit.models import AccessKind, LogAction, LogEntry
+from livc.spreadsheets import FORMULA_PREFIXES, neutralise
 
 _ACCESS_LABELS = dict(AccessKind.choices)
 _CHANGE_LABELS: dict[int, Any] = {
@@ -83,7 +84,6 @@ def entry_rows(entries: Iterable[LogEntry]) -> list[EntryRow]:
 
 # --- CSV ----------------------------------------------------------------------------------
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_FIELDS = (
     "id",
     "timestamp",
@@ -100,11 +100,6 @@ CSV_FIELDS = (
 
 
 _FORMULA_STARTS = frozenset(FORMULA_PREFIXES)  # each one character
-
-
-def neutralise(value: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula (=, +, -, @, tab, carriage return)."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def csv_header() -> list[str]:

@@ -8,16 +8,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from livc.spreadsheets import neutralise
 from livc.statistics.selectors import Report, suppression_rule
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(value: object) -> str:
     """A label as a spreadsheet's cell, never read as a formula (a municipality's name is typed in
     the admin); figures and marks are left as they are."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise(str(value))
 
 
 def report_csv(report: Report, scope: str) -> str:

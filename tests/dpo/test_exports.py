@@ -6,10 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from pypdf import PdfReader
 
-from dpo.exports import neutralise
 from livc.audit.models import AccessKind, LogAction, LogEntry
 from livc.cells.models import Membership
 from livc.pdf import StaticFilesOnly
+from livc.spreadsheets import neutralise
 from tests.audit.conftest import console, make_access
 from tests.factories import MembershipFactory, UserFactory
 
