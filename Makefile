@@ -53,8 +53,8 @@ migrations-check: $(STAMP) ## Fail if a model change has no migration
 deploy-check: $(STAMP) ## Django's deployment checks with production settings, warnings fail
 	$(PROD_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-messages: $(STAMP) ## Update the nl/fr/en catalogues from the code and compile them
-	DJANGO_SETTINGS_MODULE=livc.settings.test $(BIN)/python manage.py makemessages -l nl -l fr -l en --no-obsolete --ignore=.venv --ignore=tests --add-location=file
+messages: $(STAMP) ## Update the nl/fr/de/en catalogues from the code and compile them
+	DJANGO_SETTINGS_MODULE=livc.settings.test $(BIN)/python manage.py makemessages -l nl -l fr -l de -l en --no-obsolete --ignore=.venv --ignore=tests --add-location=file
 	DJANGO_SETTINGS_MODULE=livc.settings.test $(BIN)/python manage.py compilemessages --ignore=.venv
 
 messages-check: $(STAMP) ## Fail if a UI string lacks a translation or a catalogue is not compiled

@@ -8,7 +8,6 @@ from django.utils import timezone
 from cases.models import (
     Case,
     CaseStatus,
-    DataCategory,
     InformationItem,
     InformingEntry,
     Known,
@@ -26,6 +25,7 @@ from cases.services.referrals import QualificationData, ReferralData, referral_q
 from cases.services.round import known_to_service_answer
 from livc.cells.demo import EARLIEST_REFERRAL_DAYS_AGO, Demo, days_ago
 from livc.cells.models import Membership, Role
+from livc.legal import DataCategory
 from participants.models import Participant
 
 TODAY = timezone.localdate

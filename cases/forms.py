@@ -9,7 +9,6 @@ from cases.identity import normalise_name
 from cases.models import (
     Case,
     CaseStatus,
-    DataCategory,
     InformingKind,
     Known,
     ReferralStatus,
@@ -20,6 +19,7 @@ from cases.services.identity import Identity
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Municipality, Role
 from livc.forms import EMPTY_CHOICE, DateInput
+from livc.legal import DataCategory
 from participants.models import Participant
 
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livc.crypto.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+from livc.legal import SupervisoryAuthority
 
 
 class AuditSettings(models.Model):
@@ -59,11 +60,6 @@ class AuditSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Audit settings {self.pk}"
-
-
-class SupervisoryAuthority(models.TextChoices):
-    GBA_APD = "gba_apd", _("Data Protection Authority (GBA/APD)")
-    VTC = "vtc", _("Flemish Supervisory Commission (Vlaamse Toezichtcommissie)")
 
 
 class BreachStatus(models.TextChoices):
@@ -263,6 +259,7 @@ class AccessRequest(models.Model):
 class RequesterLanguage(models.TextChoices):
     NL = "nl", "Nederlands"
     FR = "fr", "Français"
+    DE = "de", "Deutsch"
     EN = "en", "English"
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from livc import legal
 from livc.accounts.models import User
 from livc.cells.demo import (
     CELL_FOUNDED_DAYS_AGO,
@@ -16,7 +17,6 @@ from livc.cells.demo import (
 )
 from livc.cells.models import Cell, Membership, Role
 from participants.models import (
-    CONFIDENTIALITY_STATEMENT_VERSION,
     ConfidentialityAcknowledgement,
     Invitation,
     InvitationEvent,
@@ -153,7 +153,7 @@ def seed(demo: Demo) -> None:
                 cell=cell,
                 user=membership.user,
                 rules=rules,
-                statement_version=CONFIDENTIALITY_STATEMENT_VERSION,
+                statement_version=legal.secrecy_statement(cell).version,
             )
             # Founders acknowledge the day the rules come into force, a newcomer the day they join.
             joined = (

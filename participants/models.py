@@ -213,7 +213,7 @@ class Invitation(models.Model):
     )
     motivation = models.TextField(
         _("what this function contributes"),
-        help_text=_("Why this person's function helps the individual, case-based follow-up (decree LIVC-R)."),
+        help_text=_("Why this person's function helps the individual, case-based follow-up."),
     )
     language = models.CharField(_("language of the e-mail"), max_length=2, choices=Language.choices)
     status = models.CharField(
@@ -331,6 +331,9 @@ class RulesOfProcedure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("in force since"), null=True, blank=True)
+    # A cell under the federal law only lists its data categories here (livc/legal.py): each
+    # {"key", "name", "special", "purpose"}, written by participants/rules.py::rules_draft_save.
+    data_categories = models.JSONField(_("data categories"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("rules of procedure")
@@ -348,10 +351,6 @@ class RulesOfProcedure(models.Model):
         return f"Rules of procedure v{self.version}"
 
 
-# Bump when the wording of the confidentiality statement changes: members acknowledge again.
-CONFIDENTIALITY_STATEMENT_VERSION = "2026-1"
-
-
 class ConfidentialityAcknowledgement(models.Model):
     """A member's acknowledgement of the secrecy of the table, with the versions it covered."""
 
@@ -362,7 +361,7 @@ class ConfidentialityAcknowledgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acknowledgements"
     )
     acknowledged_at = models.DateTimeField(default=timezone.now)
-    statement_version = models.CharField(max_length=16, default=CONFIDENTIALITY_STATEMENT_VERSION)
+    statement_version = models.CharField(max_length=16)  # livc/legal.py::SecrecyStatement.version
     rules = models.ForeignKey(
         RulesOfProcedure, on_delete=models.PROTECT, null=True, blank=True, related_name="acknowledgements"
     )

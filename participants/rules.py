@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from livc import legal
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Role
 from participants.models import (
-    CONFIDENTIALITY_STATEMENT_VERSION,
     ConfidentialityAcknowledgement,
     RulesOfProcedure,
     RulesStatus,
@@ -60,5 +60,5 @@ def rules_approve(*, member: Membership, rules: RulesOfProcedure) -> RulesOfProc
 def acknowledgement_record(*, cell: Cell, user: User) -> ConfidentialityAcknowledgement:
     rules = RulesOfProcedure.objects.filter(cell=cell, status=RulesStatus.IN_FORCE).first()
     return ConfidentialityAcknowledgement.objects.create(
-        cell=cell, user=user, rules=rules, statement_version=CONFIDENTIALITY_STATEMENT_VERSION
+        cell=cell, user=user, rules=rules, statement_version=legal.secrecy_statement(cell).version
     )

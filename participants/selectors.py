@@ -4,12 +4,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from livc import legal
 from livc.accounts.models import User
 from livc.caching import remembered
 from livc.cells.models import Cell
 from livc.http import once_per_request
+from livc.legal import Category
 from participants.models import (
-    CONFIDENTIALITY_STATEMENT_VERSION,
     ConfidentialityAcknowledgement,
     Invitation,
     InvitationScope,
@@ -68,6 +69,16 @@ def rules_in_force(*, cell: Cell) -> RulesOfProcedure | None:
     return RulesOfProcedure.objects.filter(cell=cell, status=RulesStatus.IN_FORCE).first()
 
 
+def rules_categories(*, cell: Cell) -> list[Category]:
+    """The data categories the rules of procedure in force define (docs/rules.md, rule 10; a cell
+    under the federal law only: livc/legal.py). Without rules in force, none."""
+    rules = rules_in_force(cell=cell)
+    return [
+        Category(entry["key"], entry["name"], special=bool(entry.get("special")), purpose=entry["purpose"])
+        for entry in (rules.data_categories if rules else [])
+    ]
+
+
 def rules_list(*, cell: Cell) -> QuerySet[RulesOfProcedure]:
     return (
         RulesOfProcedure.objects.filter(cell=cell)
@@ -79,15 +90,15 @@ def rules_list(*, cell: Cell) -> QuerySet[RulesOfProcedure]:
 def has_acknowledged(*, cell: Cell, user: User) -> bool:
     """Acknowledged the current statement under the rules of procedure now in force."""
     rules = rules_in_force(cell=cell)
-    return _acknowledged(cell_id=cell.pk, user_id=user.pk, rules_id=rules.pk if rules else None)
+    version = legal.secrecy_statement(cell).version
+    return _acknowledged(
+        cell_id=cell.pk, user_id=user.pk, rules_id=rules.pk if rules else None, version=version
+    )
 
 
-def _acknowledged(*, cell_id: int, user_id: int, rules_id: int | None) -> bool:
+def _acknowledged(*, cell_id: int, user_id: int, rules_id: int | None, version: str) -> bool:
     return ConfidentialityAcknowledgement.objects.filter(
-        cell_id=cell_id,
-        user_id=user_id,
-        statement_version=CONFIDENTIALITY_STATEMENT_VERSION,
-        rules_id=rules_id,
+        cell_id=cell_id, user_id=user_id, statement_version=version, rules_id=rules_id
     ).exists()
 
 
@@ -97,8 +108,8 @@ def _acknowledged(*, cell_id: int, user_id: int, rules_id: int | None) -> bool:
 ACKNOWLEDGED_SECONDS = 60 * 60
 
 
-def _acknowledged_key(cell_id: int, user_id: int, rules_id: int | None) -> str:
-    return f"livc:acknowledged:{cell_id}:{user_id}:{rules_id or '-'}:{CONFIDENTIALITY_STATEMENT_VERSION}"
+def _acknowledged_key(cell_id: int, user_id: int, rules_id: int | None, version: str) -> str:
+    return f"livc:acknowledged:{cell_id}:{user_id}:{rules_id or '-'}:{version}"
 
 
 @once_per_request
@@ -118,9 +129,10 @@ def request_has_acknowledged(request: "CellRequest") -> bool:
     """`has_acknowledged` for the requesting member, asked once per request (the page and its
     notices both need it). Acknowledging redirects, so the answer cannot change mid-request."""
     cell_id, user_id, rules_id = request.cell.pk, request.user.pk, request_rules_in_force(request)
+    version = legal.secrecy_statement(request.cell).version
     return remembered(
-        _acknowledged_key(cell_id, user_id, rules_id),
-        lambda: _acknowledged(cell_id=cell_id, user_id=user_id, rules_id=rules_id),
+        _acknowledged_key(cell_id, user_id, rules_id, version),
+        lambda: _acknowledged(cell_id=cell_id, user_id=user_id, rules_id=rules_id, version=version),
         timeout=ACKNOWLEDGED_SECONDS,
         keep=bool,
     )

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ["nl", "fr", "en"]
+LOCALES = ["nl", "fr", "de", "en"]
 
 
 def run(*args: str, **kwargs: object) -> str:

@@ -1,6 +1,6 @@
 from cases.models.case import Case, CaseInvitation, CaseSequence, CaseStatus, Seat
 from cases.models.informing import InformingEntry, InformingKind
-from cases.models.item import DataCategory, InformationItem
+from cases.models.item import InformationItem
 from cases.models.permissions import CaseGroupObjectPermission, CaseUserObjectPermission
 from cases.models.referral import Qualification, Referral, ReferralStatus, Urgency
 from cases.models.round import Known, KnownToService
@@ -14,7 +14,6 @@ __all__ = [
     "CaseSequence",
     "CaseStatus",
     "CaseUserObjectPermission",
-    "DataCategory",
     "IdentityRequest",
     "InformationItem",
     "InformingEntry",

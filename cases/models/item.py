@@ -8,32 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from livc.cells.models import Cell
 from livc.crypto.fields import EncryptedTextField
+from livc.legal import category_name
 from participants.models import Organisation, Participant
-
-
-class DataCategory(models.TextChoices):
-    """The 14 categories of personal data of the Flemish LIVC-R decree, art. 9."""
-
-    IDENTIFICATION = "identification", _("Identification and contact details")
-    PROFESSION = "profession", _("Profession and education")
-    PERSONAL = "personal", _("Age, sex, nationality, civil and residence status")
-    FINANCES = "finances", _("Debts and solvency")
-    LIFESTYLE = "lifestyle", _("Lifestyle, leisure and social context")
-    FAMILY = "family", _("Family composition")
-    HOUSING = "housing", _("Housing")
-    POLICE_JUDICIAL = "police_judicial", _("Police and judicial data")
-    HEALTH = "health", _("Health")
-    RISK = "risk", _("Risk situations and risk behaviour")
-    ORIGIN = "origin", _("Origin")
-    BELIEFS = "beliefs", _("Political, religious or philosophical beliefs")
-    BEHAVIOUR = "behaviour", _("Behaviour")
-    OTHER = "other", _("Other data necessary for the purpose")
-
-
-# Special categories of personal data (GDPR art. 9 and 10): marked wherever they appear.
-SPECIAL_CATEGORIES = frozenset(
-    {DataCategory.HEALTH, DataCategory.BELIEFS, DataCategory.ORIGIN, DataCategory.POLICE_JUDICIAL}
-)
 
 
 class InformationItem(models.Model):
@@ -45,7 +21,11 @@ class InformationItem(models.Model):
     owner = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="items")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     shared_on = models.DateField(_("shared on"))
-    category = models.CharField(_("data category"), max_length=20, choices=DataCategory.choices)
+    # The category's key: one of the decree's (livc/legal.py::DataCategory) or one the cell's rules of
+    # procedure define, whose name and specialness the item keeps as they were when it was shared.
+    category = models.CharField(_("data category"), max_length=64)
+    category_name = models.CharField(_("data category's name"), max_length=150, blank=True)
+    category_special = models.BooleanField(_("special category of personal data"), default=False)
     text = EncryptedTextField(_("information"))
     justification = EncryptedTextField(
         _("why this is necessary"),
@@ -74,4 +54,8 @@ class InformationItem(models.Model):
 
     @property
     def is_special(self) -> bool:
-        return self.category in SPECIAL_CATEGORIES
+        return self.category_special
+
+    @property
+    def category_label(self) -> str:
+        return str(category_name(self.category, self.category_name))

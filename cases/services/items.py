@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, DataCategory, InformationItem
+from cases.models import Case, InformationItem
 from livc.cells.models import Membership
 from livc.crypto.datakeys import destroy_keys, owner_name
 from livc.crypto.models import DestroyedBecause
+from livc.legal import DataCategory
 from participants.models import Participant
 
 

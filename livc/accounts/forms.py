@@ -122,7 +122,7 @@ class EnrolForm(forms.Form):
 
 
 # Each language named in itself, so that a user lost in a foreign UI finds their own.
-NATIVE_LANGUAGE_NAMES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
+NATIVE_LANGUAGE_NAMES = [("nl", "Nederlands"), ("fr", "Français"), ("de", "Deutsch"), ("en", "English")]
 
 
 class LanguageForm(forms.Form):

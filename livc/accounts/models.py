@@ -16,6 +16,7 @@ from django_otp.models import Device
 class Language(models.TextChoices):
     DUTCH = "nl", _("Dutch")
     FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
     ENGLISH = "en", _("English")
 
 

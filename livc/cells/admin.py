@@ -45,7 +45,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Cell)
 class CellAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "legal_framework"]
+    list_filter = ["legal_framework"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["municipalities"]

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from livc.legal import LegalFramework
+
 
 class Municipality(models.Model):
     nis_code = models.CharField(
@@ -64,6 +66,16 @@ class Cell(models.Model):
     )
     municipalities = models.ManyToManyField(
         Municipality, related_name="cells", verbose_name=_("municipalities")
+    )
+    legal_framework = models.CharField(
+        _("legal framework"),
+        max_length=16,
+        choices=LegalFramework.choices,
+        default=LegalFramework.FLEMISH,
+        help_text=_(
+            "A cell in Flanders works under the federal law and the Flemish decree; a cell in Brussels, "
+            "Wallonia or the German-speaking Community under the federal law only (livc/legal.py)."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

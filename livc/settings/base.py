@@ -263,7 +263,7 @@ LIVC_IDENTITY_HASH_KEY = env_secret("LIVC_IDENTITY_HASH_KEY", default="")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
+LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

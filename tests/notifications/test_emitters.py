@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from cases.models import Urgency
 from cases.services.referrals import QualificationData, ReferralData, referral_qualify, referral_submit
-from dpo.models import Breach, SupervisoryAuthority
+from dpo.models import Breach
 from dpo.services import breach_create
 from dpo.tasks import notify_breach_deadlines
 from livc.cells.models import Membership, Role
+from livc.legal import SupervisoryAuthority
 from livc.notifications.models import NotificationKind
 from livc.notifications.sentences import sentence
 from meetings.models import DecisionStatus
