@@ -1,7 +1,7 @@
 """The documents stay true to the code.
 
-`docs/rules.md` states the nineteen legal rules, each with the code that enforces it and the
-tests that prove it. These tests fail when a rule is missing or out of order, cites no code or
+`docs/rules.md` states the nineteen legal rules, each with its source, the code that enforces it
+and the tests that prove it. These tests fail when a rule is missing or out of order, cites no code or
 no test, or cites a module, function, class or test that does not exist. Cited names are found
 by reading the modules with `ast`: nothing is imported and no database is needed. The documents
 must also name only files that exist, and the repository must not point at design documents
@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 RULES = DOCS / "rules.md"
 
+# The instruments a rule may come from (docs/rules.md, first paragraph).
+INSTRUMENTS = ("Law of 30 July 2018", "law of 30 July 2018", "Criminal Code", "GDPR", "Flemish decree")
 HEADING = re.compile(r"^## Rule (\d+)\. (\S.*)$", re.MULTILINE)
 BACKTICKED = re.compile(r"`([^`\n]+)`")
 REFERENCE = re.compile(r"([\w./-]+\.py)::([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)")
@@ -115,12 +117,19 @@ def test_the_rules_are_all_there_once_and_in_order():
     assert [number for number, _body in rule_sections()] == list(range(1, 20))
 
 
-def test_every_rule_states_itself_then_gives_one_code_line_and_one_tests_line():
+def test_every_rule_states_itself_then_gives_its_source_its_code_and_its_tests():
     for number, body in rule_sections():
         lines = [line for line in body.splitlines() if line.strip()]
         labels = [line.split(":", 1)[0] for line in lines if line.startswith("- ")]
-        assert labels == ["- Code", "- Tests"], f"rule {number}: one Code line, then one Tests line"
+        assert labels == ["- Source", "- Code", "- Tests"], f"rule {number}: Source, Code, Tests lines"
         assert not lines[0].startswith("- "), f"rule {number} has no paragraph stating the rule"
+
+
+def test_every_rule_names_its_instrument_and_the_cells_it_holds_for():
+    for number, body in rule_sections():
+        source = next(line for line in body.splitlines() if line.startswith("- Source:"))
+        assert any(instrument in source for instrument in INSTRUMENTS), f"rule {number} names no instrument"
+        assert "every cell" in source or "Flemish cell" in source, f"rule {number}: for which cells?"
 
 
 def test_every_rule_cites_the_code_that_enforces_it():
