@@ -1,4 +1,6 @@
-"""Invented demo referrals and cases: every status, one minor, seats and information items."""
+"""Invented demo referrals and cases: every status, one minor, seats and information items; in the
+German-speaking cell Hochwalden, a case whose items are filed under the data categories of its own
+rules of procedure (participants/demo.py), and a referral awaiting qualification."""
 
 import datetime
 
@@ -103,6 +105,7 @@ INFORMED_DAYS_AGO = CLOSED_DAYS_AGO - 2  # "Persoon Es" was informed, as the fir
 @transaction.atomic
 def seed(demo: Demo) -> None:
     _seed_joint_cell(demo)
+    _seed_german_cell(demo)
     cell = demo.cells["demostad"]
     if Referral.objects.filter(cell=cell).exists():
         return  # demo cases exist already: keep them (and their history) as they are
@@ -183,6 +186,87 @@ def _seed_joint_cell(demo: Demo) -> None:
         ),
     )
     Referral.objects.filter(pk=referral.pk).update(created_at=days_ago(sent_days))
+
+
+# The German-speaking cell Hochwalden, under the federal law only: (pseudonym, signals, identity,
+# days ago the signal was seen, the referral sent and qualified; None: awaiting qualification).
+GERMAN_REFERRALS = [
+    (
+        "Person Tanne",
+        "Schüler von 19 Jahren verbreitet Propaganda einer terroristischen Gruppe und sucht Kontakt zu "
+        "deren Anwerbern im Netz; Mitschüler sind beunruhigt.",
+        Identity("Jonas", "Felsbacher", datetime.date(2007, 2, 14)),
+        (62, 60, 57),
+    ),
+    (
+        "Person Lärche",
+        "Nachbarin meldet, dass ein junger Mann Anleitungen zum Bau von Sprengsätzen herumzeigt.",
+        Identity(),
+        (6, 5, None),
+    ),
+]
+# (e-mail of the owner, text, the rules' category key, days after the case opened)
+GERMAN_ITEMS = [
+    ("schulpsychologie@hochwalden.example",
+     "Die Schule beobachtet seit dem Frühjahr häufige Fehlzeiten und einen Rückzug aus der Klasse.",
+     "c-schule", 3),
+    ("io@hochwalden.example",
+     "Teilt in einer offenen Chatgruppe Gewaltvideos; kein laufendes Ermittlungsverfahren bekannt.",
+     "c-verhalten", 5),
+]  # fmt: skip
+
+
+def _seed_german_cell(demo: Demo) -> None:
+    cell = demo.cells["hochwalden"]
+    if Referral.objects.filter(cell=cell).exists():
+        return
+    coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR)
+    officer = Membership.objects.get(cell=cell, role=Role.INFORMATION_OFFICER)
+    referrer = Membership.objects.get(cell=cell, user__email="schulpsychologie@hochwalden.example")
+    for pseudonym, signals, identity, (signal_days, sent_days, qualified_days) in GERMAN_REFERRALS:
+        referral = referral_submit(
+            member=referrer,
+            data=ReferralData(
+                referred_on=_days_ago(signal_days), signals=signals, pseudonym=pseudonym,
+                discussed_internally=True, identity=identity,
+            ),
+        )  # fmt: skip
+        Referral.objects.filter(pk=referral.pk).update(created_at=days_ago(sent_days))
+        Subject.objects.filter(pk=referral.subject_id, identity_recorded_at__isnull=False).update(
+            identity_recorded_at=days_ago(sent_days)
+        )
+        if qualified_days is None:
+            continue
+        case = referral_qualify(
+            member=coordinator,
+            referral=referral,
+            data=QualificationData(
+                outcome=ReferralStatus.RETAINED, consulted_officer=officer.user,
+                aim_signals=f"Anzeichen gewaltbereiter Radikalisierung. {signals}",
+            ),
+        )  # fmt: skip
+        assert case is not None
+        opened = days_ago(qualified_days)
+        Referral.objects.filter(pk=referral.pk).update(qualified_at=opened)
+        Case.objects.filter(pk=case.pk).update(opened_at=opened)
+        Seat.objects.filter(case=case).update(seated_at=opened)
+        _fill_german(case, coordinator, timezone.localdate(opened))
+
+
+def _fill_german(case: Case, coordinator: Membership, opened: datetime.date) -> None:
+    for email, text, category, days in GERMAN_ITEMS:
+        owner = Membership.objects.get(cell=case.cell, user__email=email)
+        shared_on = opened + datetime.timedelta(days=days)
+        item = item_add(
+            member=owner, case=case, text=text, category=category, shared_on=shared_on, consent=True
+        )
+        InformationItem.objects.filter(pk=item.pk).update(created_at=_moment(shared_on))
+    informing_record(member=coordinator, case=case, kind="deferred",
+                     deferral_reason="Eine Information würde die Begleitung durch die Schule gefährden.",
+                     review_on=TODAY() + datetime.timedelta(days=90))  # fmt: skip
+    deferred_on = opened + datetime.timedelta(days=INFORMING_DAYS_AFTER_OPENING)
+    InformingEntry.objects.filter(case=case).update(recorded_at=_moment(deferred_on))
+    Case.objects.filter(pk=case.pk).update(review_on=TODAY() + datetime.timedelta(days=45))
 
 
 def _fill(

@@ -1,10 +1,12 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cases import workflow
+from cases.categories import categories_offered
 from cases.identity import normalise_name
 from cases.models import (
     Case,
@@ -16,10 +18,10 @@ from cases.models import (
     Urgency,
 )
 from cases.services.identity import Identity
+from livc import legal
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Municipality, Role
 from livc.forms import EMPTY_CHOICE, DateInput
-from livc.legal import DataCategory
 from participants.models import Participant
 
 if TYPE_CHECKING:
@@ -213,9 +215,10 @@ class SeatForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    category = forms.ChoiceField(
-        label=_("Data category (decree art. 9)"), choices=[("", EMPTY_CHOICE), *DataCategory.choices]
-    )
+    """The categories are those the cell offers (`cases/categories.py`); where the cell's rules of
+    procedure define them, each one's purpose is listed under the field."""
+
+    category = forms.ChoiceField()
     text = _text(_("Information"), rows=5)
     justification = _text(
         _("Why this is necessary"), required=False, rows=2, help_text=_("Required for “other data”.")
@@ -226,6 +229,37 @@ class ItemForm(forms.Form):
         required=False,
         initial=True,
         help_text=_("Untick to keep it to yourself for now: information is used only with your agreement."),
+    )
+
+    def __init__(self, *args: object, cell: Cell, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        offered = categories_offered(cell)
+        field = cast(forms.ChoiceField, self.fields["category"])
+        field.label = str(legal.references(cell).category_field)
+        field.choices = [("", EMPTY_CHOICE), *((category.key, category.name) for category in offered)]
+        field.help_text = _purposes(offered)
+
+
+def _purposes(offered: list[legal.Category]) -> str:
+    """What each category with a stated purpose is for, as the rules of procedure say (their text is
+    escaped here: Django marks a field's help text safe)."""
+    rows = [
+        (
+            category.name,
+            format_html(' <span class="badge badge--special">{}</span>', _("special category"))
+            if category.special
+            else "",
+            category.purpose,
+        )
+        for category in offered
+        if category.purpose
+    ]
+    if not rows:
+        return ""
+    return format_html(
+        '{}<ul class="category-purposes">{}</ul>',
+        _("What each category is for (rules of procedure):"),
+        format_html_join("", "<li><strong>{}</strong>{}: {}</li>", rows),
     )
 
 

@@ -186,8 +186,8 @@ def item_list(*, case: Case, member: Membership) -> QuerySet[InformationItem]:
 
 
 _ITEM_COLUMNS = (
-    "cell", "case", "shared_on", "category", "text", "justification", "consent", "created_at", "withdrawn_at",
-    "owner__membership",
+    "cell", "case", "shared_on", "category", "category_name", "category_special", "text", "justification",
+    "consent", "created_at", "withdrawn_at", "owner__membership",
 )  # fmt: skip
 
 
@@ -393,7 +393,8 @@ _USE_PEOPLE = ("asked_by", "carried_out_by")
 _USE_COLUMNS = (
     "id", "item", "kind", "decision_id", "partner", "asked_by", "asked_at", "consent", "consent_at",
     "carried_out_at", "carried_out_by", "item__cell", "item__case", "item__owner", "item__organisation__name",
-    "item__category", "item__shared_on", "item__created_at", "item__withdrawn_at", "item__consent",
+    "item__category", "item__category_name", "item__category_special", "item__shared_on", "item__created_at",
+    "item__withdrawn_at", "item__consent",
 )  # fmt: skip
 
 
@@ -425,8 +426,8 @@ def with_where_it_went(items: Iterable[InformationItem], *, member: Membership) 
     return items
 
 
-_USABLE_COLUMNS = ("cell", "case", "category", "shared_on", "created_at", "consent", "withdrawn_at",
-                   "organisation__name")  # fmt: skip
+_USABLE_COLUMNS = ("cell", "case", "category", "category_name", "category_special", "shared_on", "created_at",
+                   "consent", "withdrawn_at", "organisation__name")  # fmt: skip
 
 
 def item_usable_list(*, case: Case) -> QuerySet[InformationItem]:

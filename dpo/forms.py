@@ -10,8 +10,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dpo import lookups
-from dpo.models import AuditSettings, Breach, SupervisoryAuthority
+from dpo.models import AuditSettings, Breach
 from dpo.selectors import LogFilter, object_type_choices, user_choices
+from livc import legal
 from livc.audit import events
 from livc.audit.models import AccessKind
 from livc.cells.models import Cell
@@ -162,7 +163,6 @@ class BreachForm(forms.ModelForm):
             "discovered_at": _("When the cell became aware of the breach; the 72 hours run from here."),
             "data_concerned": _("Which kinds of personal data, and roughly how many people."),
             "cases_concerned": _("Case references only; no names."),
-            "authority": _("For a Flemish cell, the Vlaamse Toezichtcommissie; otherwise the GBA/APD."),
             "authority_not_informed_reason": _(
                 "Only if the breach is unlikely to result in a risk to the people concerned."
             ),
@@ -170,9 +170,15 @@ class BreachForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        cell = self.instance.cell
         authority = self.fields["authority"]
         assert isinstance(authority, forms.ChoiceField)
-        authority.choices = [("", EMPTY_CHOICE), *SupervisoryAuthority.choices]
+        offered = legal.supervisory_authorities(cell)
+        recorded = self.instance.authority
+        if recorded and recorded not in dict(offered):  # an entry made before: it stays as recorded
+            offered.append((recorded, self.instance.get_authority_display()))
+        authority.choices = [("", EMPTY_CHOICE), *offered]
+        authority.help_text = str(legal.authority_help(cell))  # built for one request, in its language
         # Blank only in a member's report, until the DPO assesses it.
         self.fields["data_concerned"].required = True
 

@@ -15,7 +15,12 @@ investigation is not mentioned at all. When the information officer withholds th
 or every item is withheld for an investigation so that nothing of the case may be given, the
 letter is the very text sent to a person the cell does not hold: "no personal data that can be
 communicated". Every letter carries the same paragraph on restrictions and the supervisory
-authority, so that no letter tells the two apart.
+authority (whose address is `legal.COMPLAINT_AUTHORITY_ADDRESS`), and the same footer naming the
+cell's legal framework (`legal.references`), so that no letter tells the two apart.
+
+The letter is in the requester's language (nl, fr, de or en): its words through the catalogues, its
+dates through that language's formats (livc/formats: "7. Dezember 2026" in German), its `<html
+lang>`. Only the file name is the same in every language.
 """
 
 import datetime
@@ -27,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, InformationItem, ItemUse, Referral, Subject, UseKind
 from dpo.models import AccessRequest, AccessRequestDetails, ExceptionGround, ExceptionQuestion
+from livc import legal
 from livc.pdf import render_pdf
 from retention import selectors as retention_selectors
 
@@ -53,6 +59,8 @@ class Letter:
     last_name: str
     postal_address: str
     language: str
+    framework: str = ""  # the line naming the instruments the cell works under, in the letter's language
+    authority_address: str = legal.COMPLAINT_AUTHORITY_ADDRESS  # where a complaint is lodged
     holds_data: bool = False
     case_since: datetime.date | None = None  # discussed at the case table since (None: a referral only)
     referral_on: datetime.date | None = None
@@ -84,6 +92,7 @@ def letter_content(details: AccessRequestDetails) -> Letter:
         last_name=details.last_name,
         postal_address=details.postal_address,
         language=details.language,
+        framework=str(legal.references(request.cell).framework),
     )
     subject = Subject.objects.filter(pk=details.subject_id).first() if details.subject_id else None
     if subject is None:
@@ -107,7 +116,7 @@ def letter_content(details: AccessRequestDetails) -> Letter:
         letter.referral_status = "" if case is not None else referral.status
     letter.identity = _identity(subject)
     letter.items = [
-        GivenItem(item.shared_on, str(item.get_category_display()), item.text, item.organisation.name)
+        GivenItem(item.shared_on, item.category_label, item.text, item.organisation.name)
         for item in sorted(given, key=lambda item: (item.shared_on, item.created_at))
     ]
     letter.recipients = _recipients(given)
@@ -169,4 +178,6 @@ def letter_pdf(details: AccessRequestDetails) -> bytes:
 
 
 def letter_filename(request: AccessRequest) -> str:
+    """The same in every language, like the console's other downloads; the letter inside is in the
+    requester's."""
     return f"access-request-{request.number}-{request.cell.slug}.pdf"

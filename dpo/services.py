@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from dpo.models import AuditSettings, Breach, BreachStatus
 from dpo.selectors import assert_dpo, breach_report_recipients
 from dpo.tasks import send_breach_report_notice
+from livc import legal
 from livc.accounts.models import User
 from livc.audit.events import record_event
 from livc.cells.models import Cell, Membership
@@ -29,14 +30,24 @@ def _next_number(cell: Cell) -> int:
     return (Breach.objects.filter(cell=cell).aggregate(top=Max("number"))["top"] or 0) + 1
 
 
+def _check_authority(cell: Cell, authority: str) -> None:
+    """Only an authority the cell's legal framework offers may be recorded (livc/legal.py): a cell
+    under federal law alone has no Flemish supervisory commission."""
+    if authority and authority not in dict(legal.supervisory_authorities(cell)):
+        message = _("Choose one of the supervisory authorities of this cell's legal framework.")
+        raise ValidationError({"authority": ValidationError(message, code="authority_not_offered")})
+
+
 @transaction.atomic
 def breach_create(*, cell: Cell, recorded_by: User, data: dict[str, Any]) -> Breach:
-    """Record an incident with the next number of the cell's register."""
+    """Record an incident with the next number of the cell's register; its supervisory authority is
+    one the cell's legal framework offers."""
     assert_dpo(cell=cell, user=recorded_by)
     number = _next_number(cell)
     breach = Breach(cell=cell, number=number, recorded_by=recorded_by)
     for name in Breach.RECORDED_FIELDS:
         setattr(breach, name, data.get(name, getattr(breach, name)))
+    _check_authority(cell, breach.authority)
     breach.full_clean()
     breach.save()
     return breach
@@ -52,6 +63,8 @@ def breach_update(*, breach: Breach, user: User, data: dict[str, Any]) -> Breach
     ]
     if not changed:
         return breach
+    if "authority" in changed:  # one recorded before stays as it is, if nothing changes it
+        _check_authority(breach.cell, data["authority"])
     for name in changed:
         setattr(breach, name, data[name])
     if breach.status == BreachStatus.REPORTED:  # the DPO has taken the member's report in hand

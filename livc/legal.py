@@ -97,6 +97,15 @@ def rules_define_categories(cell: "Cell") -> bool:
     return cell.legal_framework != LegalFramework.FLEMISH
 
 
+def categories_source(cell: "Cell") -> str | Promise:
+    """One line on where the cell's data categories come from, shown with its rules of procedure."""
+    if rules_define_categories(cell):
+        return _(
+            "The data categories are those the rules of procedure define, each with the purpose it serves."
+        )
+    return _("The data categories are the fourteen of the Flemish decree (art. 9).")
+
+
 def category_name(key: str, own_name: str = "") -> str | Promise:
     """The name an item's category is shown under: the one the rules gave it, else the decree's."""
     if own_name:

@@ -14,12 +14,16 @@ demo data.
   agenda is published: those invited were told. The other case is proposed for an agenda and
   waits for the coordinator; a topic proposed by the school counsellor was declined.
 
+In the German-speaking cell Hochwalden, three weeks ago: a case consultation on its one case, in
+German, with an action for the school psychologist; its minutes are finalised.
+
 Each title names the month of its date. The services build everything as on the day itself;
 the dates are then moved back to the day each meeting took place.
 """
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,10 +42,40 @@ from participants.models import Participant
 FIRST_MEETING_DAYS_AGO = 77  # after every case opened (94 days ago at the latest)
 LAST_MEETING_DAYS_AGO = 14  # after the closed case was closed (30 days ago): it is not on the agenda
 NEXT_MEETING_IN_DAYS = 10
+GERMAN_MEETING_DAYS_AGO = 21  # after Hochwalden's case opened (57 days ago) and its items
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december"]  # fmt: skip
 LOCATION = "Stadhuis, zaal 2"
 PLAN = "Begeleiding door school en CLB loopt verder; opvolging over drie maanden."
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a cell's demo meetings say, in the language of its members."""
+
+    months: list[str]
+    title: str  # with {month}
+    location: str
+    signals: str
+    assessment: str
+    agreements: str
+    topic_agreements: str
+
+
+DUTCH = Words(
+    months=MONTHS, title="Casusoverleg {month} (demo)", location=LOCATION,
+    signals="Toestand besproken aan tafel.", assessment="Geen acuut risico; opvolging loopt.",
+    agreements="School en CLB blijven in contact.",
+    topic_agreements="Scholen krijgen een infosessie over signalen.",
+)  # fmt: skip
+GERMAN = Words(
+    months=["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+            "Oktober", "November", "Dezember"],
+    title="Fallbesprechung {month} (Demo)", location="Rathaus Hochwalden, Sitzungssaal",
+    signals="Lage am Tisch besprochen.", assessment="Keine akute Gefahr; die Begleitung läuft.",
+    agreements="Schule und Präventionsdienst bleiben in Kontakt.",
+    topic_agreements="Die Schulen erhalten eine Informationsveranstaltung zu Warnsignalen.",
+)  # fmt: skip
 
 
 def _at_two(moment: datetime.datetime) -> datetime.datetime:
@@ -49,12 +83,13 @@ def _at_two(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment).replace(hour=14, minute=0, second=0, microsecond=0)
 
 
-def _title(starts_at: datetime.datetime) -> str:
-    return f"Casusoverleg {MONTHS[timezone.localtime(starts_at).month - 1]} (demo)"
+def _title(starts_at: datetime.datetime, words: Words = DUTCH) -> str:
+    return words.title.format(month=words.months[timezone.localtime(starts_at).month - 1])
 
 
 @transaction.atomic
 def seed(demo: Demo) -> None:
+    _seed_german_cell(demo)
     cell = demo.cells["demostad"]
     if Meeting.objects.filter(cell=cell).exists():
         return  # demo meetings exist already: keep them as they are
@@ -121,6 +156,24 @@ def seed(demo: Demo) -> None:
     _proposals(coordinator, cases[1:])
 
 
+def _seed_german_cell(demo: Demo) -> None:
+    """Hochwalden's one meeting, held: its case discussed, an action for the school psychologist."""
+    cell = demo.cells["hochwalden"]
+    if Meeting.objects.filter(cell=cell).exists():
+        return
+    coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR)
+    cases = list(Case.objects.filter(cell=cell).exclude(status=CaseStatus.CLOSED).order_by("reference"))
+    owner = Participant.objects.get(cell=cell, membership__user__email="schulpsychologie@hochwalden.example")
+    day = days_ago(GERMAN_MEETING_DAYS_AGO)
+    meeting = _held(coordinator, day, cases, topic="Zusammenarbeit mit den Schulen", words=GERMAN)
+    for item in meeting.items.filter(case__isnull=False).select_related("case"):
+        assert item.case is not None
+        actions.action_create(member=coordinator, case=item.case, item=item, owner=owner,
+                              description="Gespräch mit den Eltern vorbereiten.",
+                              due_on=timezone.localdate() + datetime.timedelta(days=10))  # fmt: skip
+    _finalise(coordinator, meeting, day)
+
+
 def _proposals(coordinator: Membership, others: list[Case]) -> None:
     """The school counsellor proposes a case she sits at for a meeting's agenda (it waits for the
     coordinator; the mayor, who sees every case, proposes one if she sits at none), and a topic
@@ -155,11 +208,13 @@ def _held(
     cases: list[Case],
     topic: str | None,
     closed_since: Sequence[Case] = (),
+    words: Words = DUTCH,
 ) -> Meeting:
     """A meeting that took place on `when`'s day: agenda, attendance, minutes; ended, not yet final."""
     meeting = meetings.meeting_create(
-        member=coordinator, kind="operational", title=_title(when), starts_at=_at_two(when), location=LOCATION
-    )
+        member=coordinator, kind="operational", title=_title(when, words), starts_at=_at_two(when),
+        location=words.location,
+    )  # fmt: skip
     for case in cases:
         meetings.agenda_add_case(member=coordinator, meeting=meeting, case=case)
     for case in closed_since:  # the service refuses a closed case today; back then it was open
@@ -174,12 +229,11 @@ def _held(
     for item in meeting.items.select_related("case"):
         if item.case is None:
             meetings.minutes_save(member=coordinator, item=item, version=item.version,
-                                  agreements="Scholen krijgen een infosessie over signalen.")  # fmt: skip
+                                  agreements=words.topic_agreements)  # fmt: skip
         else:
             meetings.minutes_save(member=coordinator, item=item, version=item.version,
-                                  signals="Toestand besproken aan tafel.",
-                                  assessment="Geen acuut risico; opvolging loopt.",
-                                  agreements="School en CLB blijven in contact.")  # fmt: skip
+                                  signals=words.signals, assessment=words.assessment,
+                                  agreements=words.agreements)  # fmt: skip
     return meetings.meeting_end(member=coordinator, meeting=meeting)
 
 

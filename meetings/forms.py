@@ -110,7 +110,7 @@ class DecisionForm(forms.Form):
 def _item_label(item: InformationItem) -> str:
     """An item as a decision lists it: category, its owner's organisation, the date it was shared."""
     shared_on = date_format(item.shared_on, "SHORT_DATE_FORMAT")
-    return f"{item.get_category_display()} · {item.organisation.name} · {shared_on}"
+    return f"{item.category_label} · {item.organisation.name} · {shared_on}"
 
 
 class AgreementForm(forms.Form):

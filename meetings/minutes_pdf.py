@@ -1,7 +1,7 @@
 """The minutes PDF of one meeting for one recipient: the attendance, and of the items they may
 read the minutes, approved corrections, decisions (with who agreed) and follow-up actions; their
-name and the copy's document number on every page, the secrecy notice and the rules-of-procedure
-version (rules 6, 8 and 12).
+name and the copy's document number on every page, the secrecy notice, the legal framework the
+cell works under (`livc/legal.py`) and the rules-of-procedure version (rules 6, 8 and 12).
 
 Typst draws it (docs/adr/0009-minutes-pdf-with-typst.md), not WeasyPrint like the other PDFs: a
 100-item meeting takes tens of milliseconds instead of seconds. Python builds the document as
@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
+from livc import legal
 from livc.cells.models import Membership
 from meetings.document_numbers import document_number_new
 from meetings.models import Attendance, Meeting, MinutesDocument
@@ -154,6 +155,7 @@ def minutes_model(
         "recipient": gettext("For %(name)s only") % {"name": recipient.name},
         "number": gettext("Document no. %(number)s") % {"number": number},
         "secrecy": gettext("Confidential: secrecy of the table (art. 458ter Criminal Code)."),
+        "framework": str(legal.references(meeting.cell).framework),
         "title": title,
         "meta": " · ".join(meta),
         "attendance_heading": gettext("Attendance"),
@@ -247,7 +249,7 @@ def _decision(entry: DecisionMinutes) -> dict[str, Any]:
             lines.append(f"{gettext('Present without an answer:')} {_names(entry.unanswered)}")
     if entry.uses:  # which items it uses (their owners' consent changes after the minutes: not here)
         items = "; ".join(
-            f"{use.item.get_category_display()} · {use.item.organisation.name} · "
+            f"{use.item.category_label} · {use.item.organisation.name} · "
             f"{_date(use.item.shared_on, 'SHORT_DATE_FORMAT')}"
             for use in entry.uses
         )

@@ -1,4 +1,6 @@
-"""Invented demo organisations, seats, rules of procedure and invitations in every state."""
+"""Invented demo organisations, seats, rules of procedure and invitations in every state. The
+German-speaking cell Hochwalden has German organisations and seats, and rules of procedure in
+German that list its own data categories (a cell under the federal law only: livc/legal.py)."""
 
 import datetime
 
@@ -47,16 +49,32 @@ ORGANISATIONS = {
         ("OCMW Heidebeek", T.SOCIAL_SERVICE),
         ("Justitiehuis Demo", T.JUSTICE_HOUSE),
     ],
+    "hochwalden": [
+        ("Kabinett der Bürgermeisterin", T.OTHER),
+        ("Präventionsdienst Hochwalden", T.PREVENTION_SERVICE),
+        ("Polizeizone Hochwalden", T.LOCAL_POLICE),
+        ("Sekundarschule Hochwalden", T.SCHOOL),
+        ("ÖSHZ Hochwalden", T.SOCIAL_SERVICE),
+    ],
 }
 SEATS: dict[str, tuple[str, str]] = {  # role -> (organisation, function)
     Role.MAYOR: ("Kabinet van de burgemeester", "Burgemeester"),
     Role.COORDINATOR: ("Preventiedienst", "LIVC-coördinator"),
     Role.INFORMATION_OFFICER: ("Politiezone Demo-Noord", "Information officer"),
 }
+# The seats of a cell whose members read another language than Dutch.
+CELL_SEATS: dict[str, dict[str, tuple[str, str]]] = {
+    "hochwalden": {
+        Role.MAYOR: ("Kabinett der Bürgermeisterin", "Bürgermeisterin"),
+        Role.COORDINATOR: ("Präventionsdienst", "LISZ-Koordinator"),
+        Role.INFORMATION_OFFICER: ("Polizeizone Hochwalden", "Information Officer"),
+    },
+}
 PARTICIPANT_SEATS = {
     "clb@demostad.example": ("CLB Demostad", "Directeur", True),
     "clb-vervanger@demostad.example": ("CLB Demostad", "Leerlingbegeleider", False),
     "ocmw@kempenheide.example": ("OCMW Heidebeek", "Maatschappelijk werker", False),
+    "schulpsychologie@hochwalden.example": ("Sekundarschule Hochwalden", "Schulpsychologin", True),
 }
 # The fixed representative's recorded substitute (same organisation).
 SUBSTITUTES = {"clb@demostad.example": "clb-vervanger@demostad.example"}
@@ -70,6 +88,38 @@ RULES_TEXT = (
     "of zij zit. Informatie blijft eigendom van wie ze inbrengt.\n\n"
     "4. Geheim. Alle deelnemers zijn gebonden door het gedeeld beroepsgeheim (art. 458ter Sw.)."
 )
+GERMAN_RULES_TEXT = (
+    "1. Zweck. Die LISZ-R bespricht Personen, die Anzeichen einer Radikalisierung zeigen, mit dem "
+    "einzigen Ziel, terroristischen Straftaten durch eine individuelle, fallbezogene Begleitung "
+    "vorzubeugen (Gesetz vom 30. Juli 2018).\n\n"
+    "2. Teilnehmer. Die Bürgermeisterin (Vorsitz der Zelle), der Koordinator (Vorsitz des operativen "
+    "Tisches), der Information Officer der lokalen Polizei und wer von der Bürgermeisterin aufgrund "
+    "seiner oder ihrer Funktion eingeladen wird.\n\n"
+    "3. Arbeitsweise. Fallbesprechung auf Einladung; jeder Teilnehmer sieht nur die Fälle, an deren "
+    "Tisch er oder sie sitzt. Informationen bleiben Eigentum derer, die sie einbringen.\n\n"
+    "4. Daten. Geteilt werden nur Daten der folgenden Kategorien, und nur soweit der Zweck sie "
+    "erfordert; andere Daten nur mit einer schriftlichen Begründung.\n\n"
+    "5. Geheimnis. Alle Teilnehmer sind an das geteilte Berufsgeheimnis gebunden (Art. 458ter "
+    "Strafgesetzbuch)."
+)
+# The data categories of the rules in force of a cell under the federal law only, each with the
+# purpose it serves (participants/selectors.py::rules_categories); one is a special category.
+GERMAN_CATEGORIES = [
+    {"key": "c-identitaet", "name": "Identifikations- und Kontaktdaten", "special": False,
+     "purpose": "Die Person eindeutig erkennen und die Begleitung mit ihr und ihrer Familie abstimmen."},
+    {"key": "c-schule", "name": "Schule und Ausbildung", "special": False,
+     "purpose": "Die Begleitung mit der Schule oder dem Ausbildungsort abstimmen."},
+    {"key": "c-umfeld", "name": "Familiäres und soziales Umfeld", "special": False,
+     "purpose": "Schutzfaktoren und Risiken im Umfeld der Person erkennen."},
+    {"key": "c-verhalten", "name": "Verhalten und Risikosignale", "special": False,
+     "purpose": "Einschätzen, ob und wie stark die Person zu Gewalt neigt."},
+    {"key": "c-hilfen", "name": "Laufende Hilfen und Begleitungen", "special": False,
+     "purpose": "Die passende Hilfe wählen, ohne dass Dienste nebeneinander her arbeiten."},
+    {"key": "c-gesundheit", "name": "Psychische Gesundheit", "special": True,
+     "purpose": "Nur soweit eine psychische Belastung die Wahl der Begleitung bestimmt."},
+]  # fmt: skip
+# (text, data categories) of the rules of procedure in force, per cell (Dutch, none of its own).
+RULES: dict[str, tuple[str, list[dict[str, object]]]] = {"hochwalden": (GERMAN_RULES_TEXT, GERMAN_CATEGORIES)}
 REJECTION = "Een stagiair kan geen structurele bijdrage leveren; nodig de jeugdconsulent uit."
 DECLINE = "Ik kan mijn vertrouwensrelatie met de jongeren niet combineren met deze tafel."
 YOUTH, CLUB = "Jeugddienst Demostad", "Sportclub De Vlieger"
@@ -168,7 +218,7 @@ def seed(demo: Demo) -> None:
 def _seats(cell: Cell, organisations: dict[str, Organisation]) -> None:
     for membership in Membership.objects.filter(cell=cell).select_related("user"):
         if membership.role in SEATS:
-            prefix, function = SEATS[membership.role]
+            prefix, function = CELL_SEATS.get(cell.slug, SEATS)[membership.role]
             organisation = next(o for name, o in organisations.items() if name.startswith(prefix))
             fixed = False
         elif membership.user.email in PARTICIPANT_SEATS:
@@ -195,11 +245,13 @@ def _seats(cell: Cell, organisations: dict[str, Organisation]) -> None:
 def _rules(cell: Cell) -> RulesOfProcedure:
     coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR).user
     mayor = Membership.objects.get(cell=cell, role=Role.MAYOR).user
+    text, categories = RULES.get(cell.slug, (RULES_TEXT, []))
     rules, _ = RulesOfProcedure.objects.update_or_create(
         cell=cell,
         version=1,
         defaults={
-            "text": RULES_TEXT,
+            "text": text,
+            "data_categories": categories,
             "status": RulesStatus.IN_FORCE,
             "drafted_by": coordinator,
             "approved_by": mayor,

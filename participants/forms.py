@@ -1,10 +1,16 @@
+from typing import cast
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from livc import legal
 from livc.accounts.forms import NATIVE_LANGUAGE_NAMES
 from livc.cells.models import Cell
 from livc.forms import EMPTY_CHOICE
 from participants.models import Organisation, OrganisationType, Participant, ParticipantKind
+from participants.rules import CATEGORY_NAME_LIMIT, CATEGORY_PURPOSE_LIMIT, MAX_CATEGORIES
 
 TEXT_LIMIT = 5000
 
@@ -47,15 +53,18 @@ class InvitationForm(forms.Form):
         label=_("What does this function contribute?"),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "The mayor decides on this motivation: the person is invited for what their function adds."
-        ),
     )
     language = forms.ChoiceField(label=_("Language of the invitation e-mail"), choices=NATIVE_LANGUAGE_NAMES)
 
     def __init__(self, *args: object, cell: Cell, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["organisation"].queryset = Organisation.objects.filter(cell=cell).order_by("name")  # type: ignore[attr-defined]
+        # Why the function helps, in the words of the law the cell works under (livc/legal.py).
+        self.fields["motivation"].help_text = format_lazy(
+            "{} {}",
+            legal.references(cell).motivation_help,
+            _("The mayor decides on this motivation: the person is invited for what their function adds."),
+        )
 
     def clean_organisation(self) -> Organisation:
         organisation: Organisation = self.cleaned_data["organisation"]
@@ -95,6 +104,84 @@ class RulesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 20}),
         help_text=_("Participants, purpose and working rules of the cell (art. 458ter Sw.)."),
     )
+
+
+class CategoryForm(forms.Form):
+    """One data category the rules of procedure define (a cell under the federal law only)."""
+
+    key = forms.CharField(required=False, widget=forms.HiddenInput)  # checked by the service
+    name = forms.CharField(
+        label=_("Name of the data category"), required=False, max_length=CATEGORY_NAME_LIMIT
+    )
+    special = forms.BooleanField(
+        label=_("Special category of personal data (GDPR art. 9 and 10)"), required=False
+    )
+    purpose = forms.CharField(
+        label=_("Why the purpose of the cell needs it"),
+        required=False,
+        max_length=CATEGORY_PURPOSE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only data the purpose needs may be shared: preventing terrorist offences through "
+            "individual, case-based follow-up."
+        ),
+    )
+
+
+class BaseCategoryFormSet(forms.BaseFormSet):
+    """The rows of data categories: `entries()` gives what to save; `add_service_errors` puts the
+    service's refusals on the rows they name (participants/rules.py::rules_draft_save)."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this data category")
+
+    def entries(self) -> list[dict[str, object]]:
+        """The categories to save, in order: every row not removed and not left empty."""
+        self._entry_forms = [
+            form
+            for form in self.forms
+            if not form.cleaned_data.get("DELETE")
+            and (
+                form.cleaned_data.get("name")
+                or form.cleaned_data.get("purpose")
+                or form.cleaned_data.get("special")
+            )
+        ]
+        return [
+            {field: form.cleaned_data.get(field) for field in ("key", "name", "special", "purpose")}
+            for form in self._entry_forms
+        ]
+
+    def add_service_errors(self, error: ValidationError) -> ValidationError | None:
+        """Show the refusals about the categories here; return the rest, for the form."""
+        if not hasattr(error, "error_dict"):
+            return error
+        rest = {}
+        for key, messages in error.error_dict.items():
+            if key == "categories":
+                self.non_form_errors().extend(messages)
+            elif key.startswith("categories-"):
+                _prefix, index, field = key.split("-", 2)
+                self._entry_forms[int(index)].add_error(field, messages)
+            else:
+                rest[key] = messages
+        return ValidationError(rest) if rest else None
+
+
+CategoryFormSet = cast(
+    type[BaseCategoryFormSet],
+    forms.formset_factory(
+        CategoryForm,
+        formset=BaseCategoryFormSet,
+        extra=3,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=MAX_CATEGORIES,
+        absolute_max=MAX_CATEGORIES + 10,  # more rows than this is refused, never built
+    ),
+)
 
 
 class AcknowledgeForm(forms.Form):

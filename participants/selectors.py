@@ -73,9 +73,14 @@ def rules_categories(*, cell: Cell) -> list[Category]:
     """The data categories the rules of procedure in force define (docs/rules.md, rule 10; a cell
     under the federal law only: livc/legal.py). Without rules in force, none."""
     rules = rules_in_force(cell=cell)
+    return version_categories(rules) if rules else []
+
+
+def version_categories(rules: RulesOfProcedure) -> list[Category]:
+    """The data categories one version of the rules of procedure defines, in its order."""
     return [
         Category(entry["key"], entry["name"], special=bool(entry.get("special")), purpose=entry["purpose"])
-        for entry in (rules.data_categories if rules else [])
+        for entry in rules.data_categories
     ]
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from livc import legal
 from livc.audit.access import record_access, shows_personal_data
 from livc.cells.access import require_role
 from livc.cells.models import Role
@@ -22,6 +23,7 @@ from participants import rules as rules_services
 from participants import selectors, services
 from participants.forms import (
     AcknowledgeForm,
+    CategoryFormSet,
     InvitationForm,
     OrganisationForm,
     ParticipantForm,
@@ -296,34 +298,58 @@ def _render_approvals(
 def rules_list(request: CellRequest) -> HttpResponse:
     versions = list(selectors.rules_list(cell=request.cell))
     in_force = next((v for v in versions if v.status == "in_force"), None)
-    return render(request, "participants/rules_list.html", {"versions": versions, "in_force": in_force})
+    context = {
+        "versions": versions,
+        "in_force": in_force,
+        "categories": selectors.version_categories(in_force) if in_force else [],
+        "define_categories": legal.rules_define_categories(request.cell),
+        "categories_source": legal.categories_source(request.cell),
+    }
+    return render(request, "participants/rules_list.html", context)
 
 
 def rules_detail(request: CellRequest, pk: int) -> HttpResponse:
     rules = get_object_or_404(RulesOfProcedure, pk=pk, cell=request.cell)
-    return render(request, "participants/rules_detail.html", {"rules": rules})
+    context = {
+        "rules": rules,
+        "categories": selectors.version_categories(rules),
+        "define_categories": legal.rules_define_categories(request.cell),
+        "categories_source": legal.categories_source(request.cell),
+    }
+    return render(request, "participants/rules_detail.html", context)
 
 
 @once_per_submission
 def rules_edit(request: CellRequest) -> HttpResponse:
-    """The coordinator drafts the next version (one draft at a time), starting from the current text."""
+    """The coordinator drafts the next version (one draft at a time), starting from the current text
+    and, where the rules define them (livc/legal.py), the current data categories."""
     require_role(request, COORDINATOR)
     draft = RulesOfProcedure.objects.filter(cell=request.cell, status="draft").first()
     current = draft or selectors.rules_in_force(cell=request.cell)
-    form = RulesForm(
-        request.POST if request.method == "POST" else None, initial={"text": current.text if current else ""}
-    )
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form = RulesForm(data, initial={"text": current.text if current else ""})
+    categories = None
+    if legal.rules_define_categories(request.cell):
+        categories = CategoryFormSet(
+            data, prefix="categories", initial=current.data_categories if current else []
+        )
+    if request.method == "POST" and all([form.is_valid(), categories is None or categories.is_valid()]):
         try:
             rules_services.rules_draft_save(
-                member=request.membership, text=form.cleaned_data["text"], draft=draft
+                member=request.membership,
+                text=form.cleaned_data["text"],
+                draft=draft,
+                categories=categories.entries() if categories is not None else None,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            rest = categories.add_service_errors(error) if categories is not None else error
+            if rest is not None:
+                add_service_errors(form, rest)
         else:
             messages.success(request, _("Draft saved. A mayor puts it in force."))
             return _back(request, "rules")
-    return render(request, "participants/rules_edit.html", {"form": form, "draft": draft})
+    context = {"form": form, "draft": draft, "categories": categories}
+    return render(request, "participants/rules_edit.html", context)
 
 
 @require_POST

@@ -16,6 +16,9 @@ date: it is never purged before someone has looked at it. A retained referral go
 
 "Kept until D" means the data may exist on day D and must be gone the day after: the purge
 removes whatever has `keep_until < today`.
+
+These periods are the same for every cell, whatever law it works under; where they come from (the
+Flemish decree, or the federal law's purpose limitation) is livc/legal.py's to say.
 """
 
 import datetime
@@ -28,7 +31,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 ONE_YEAR = 1
-MAX_YEARS = 5  # the decree's ceiling for an extension, counted from the last discussion
+# The ceiling of an extension, counted from the last discussion: the Flemish decree's for a Flemish
+# cell, the platform's limit of what the purpose needs (GDPR art. 5) for a cell under federal law
+# alone; the same number either way (livc/legal.py, `references(cell).retention`).
+MAX_YEARS = 5
 
 
 class Basis(models.TextChoices):

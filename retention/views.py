@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from livc import legal
 from livc.cells.access import require_role
 from livc.cells.models import Role
 from livc.forms import add_service_errors
@@ -43,4 +44,6 @@ def retention_settings(request: CellRequest) -> HttpResponse:
             messages.success(request, _("The retention periods were saved."))
             return redirect("retention:upcoming", cell_slug=request.cell.slug)
     status = 400 if form.is_bound else 200
-    return render(request, "retention/settings.html", {"form": form}, status=status)
+    # Where the periods come from depends on the law the cell works under (livc/legal.py).
+    context = {"form": form, "retention_basis": legal.references(request.cell).retention}
+    return render(request, "retention/settings.html", context, status=status)

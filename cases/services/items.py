@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.categories import categories_offered
 from cases.models import Case, InformationItem
 from livc.cells.models import Membership
 from livc.crypto.datakeys import destroy_keys, owner_name
@@ -26,18 +27,23 @@ def item_add(
     consent: bool,
     justification: str = "",
 ) -> InformationItem:
-    """The caller has checked the member may see the case; the item is owned by their seat profile."""
+    """The caller has checked the member may see the case; the item is owned by their seat profile.
+    `category` is the key of one of the categories the cell offers (`cases/categories.py`); the item
+    keeps the name a cell's own category had, and whether it was special, as they were when shared."""
     owner = Participant.objects.filter(membership=member).select_related("organisation").first()
     if owner is None:
         raise PermissionDenied(_("Only someone seated at the table for an organisation can add information."))
     errors = {}
     if not text.strip():
         errors["text"] = _("Write the information you bring to the table.")
-    if category == DataCategory.OTHER and not justification.strip():
+    chosen = next((offered for offered in categories_offered(case.cell) if offered.key == category), None)
+    if chosen is None:
+        errors["category"] = _("Choose one of the data categories this cell uses.")
+    elif chosen.needs_justification and not justification.strip():
         errors["justification"] = _("For “other data”, say why the purpose of the table needs it.")
     if shared_on > timezone.localdate():
         errors["shared_on"] = _("The date cannot lie in the future.")
-    if errors:
+    if errors or chosen is None:
         raise ValidationError(errors)
     return InformationItem.objects.create(
         cell=member.cell,
@@ -45,7 +51,10 @@ def item_add(
         owner=owner,
         organisation=owner.organisation,
         shared_on=shared_on,
-        category=category,
+        category=chosen.key,
+        # The decree's names are translated when shown; a cell's own keeps the rules' wording.
+        category_name="" if chosen.key in DataCategory.values else str(chosen.name),
+        category_special=chosen.special,
         text=text.strip(),
         justification=justification.strip(),
         consent=consent,

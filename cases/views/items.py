@@ -22,7 +22,7 @@ from livc.submissions.decorators import once_per_submission
 @once_per_submission
 def item_new(request: CellRequest, pk: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    form = ItemForm(request.POST if request.method == "POST" else None)
+    form = ItemForm(request.POST if request.method == "POST" else None, cell=case.cell)
     if request.method == "POST" and form.is_valid():
         try:
             item_services.item_add(member=request.membership, case=case, **form.cleaned_data)
@@ -60,7 +60,7 @@ def item_withdraw(request: CellRequest, pk: str, item_pk: str) -> HttpResponse:
                 "The information you shared on %(date)s (%(category)s) is erased for good: nobody at "
                 "the table sees it any more, and it cannot be brought back."
             )
-            % {"date": date_format(item.shared_on, "DATE_FORMAT"), "category": item.get_category_display()},
+            % {"date": date_format(item.shared_on, "DATE_FORMAT"), "category": item.category_label},
             _("To share it again later, add it anew."),
         ],
         "action": _("Withdraw and erase"),

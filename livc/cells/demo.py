@@ -1,4 +1,9 @@
-"""Invented demo data: two cells with a user for every role. No real person appears here.
+"""Invented demo data: three cells with a user for every role. No real person appears here.
+
+Two Flemish cells (federal law and Flemish decree): Demostad, a single municipality, and
+Kempenheide, three municipalities together. A third, Hochwalden, lies in the German-speaking
+Community: it works under the federal law only (livc/legal.py), its members read German and its
+rules of procedure list its own data categories.
 
 Municipalities use NIS codes from 99001 up, which no Belgian municipality has, and names
 made up for the demo. Later apps add their own demo data through `seed_demo(demo)` on
@@ -14,6 +19,7 @@ from django.utils import timezone
 from livc.accounts.models import User
 from livc.accounts.otp import backup_codes_renew
 from livc.cells.models import Cell, ClearanceLevel, Membership, Municipality, Role
+from livc.legal import LegalFramework
 
 # The demo's one timeline, in days before the day it is seeded; every app's demo data keeps to it
 # so that no date contradicts another: the cell set up, then members, then referrals and cases,
@@ -32,16 +38,21 @@ def days_ago(days: int) -> datetime.datetime:
 DEMO_PASSWORD = "demo-livc-2026"  # noqa: S105 - printed for newcomers; demo only
 DEMO_BACKUP_CODES = 5
 
+# (NIS code, name in Dutch, in French, in German): a municipality of the German-speaking
+# Community bears its German name in the three languages, as Eupen does.
 MUNICIPALITIES = [
-    ("99001", "Demostad", "Démoville"),
-    ("99002", "Heidebeek", "Heidebeek"),
-    ("99003", "Lindelaar", "Lindelaar"),
-    ("99004", "Vennebroek", "Vennebroek"),
+    ("99001", "Demostad", "Démoville", ""),
+    ("99002", "Heidebeek", "Heidebeek", ""),
+    ("99003", "Lindelaar", "Lindelaar", ""),
+    ("99004", "Vennebroek", "Vennebroek", ""),
+    ("99005", "Hochwalden", "Hochwalden", "Hochwalden"),
 ]
 
+# (slug, name, municipalities, legal framework)
 CELLS = [
-    ("demostad", "LIVC-R Demostad", ["99001"]),
-    ("kempenheide", "Bovenlokale LIVC-R Kempenheide", ["99002", "99003", "99004"]),
+    ("demostad", "LIVC-R Demostad", ["99001"], LegalFramework.FLEMISH),
+    ("kempenheide", "Bovenlokale LIVC-R Kempenheide", ["99002", "99003", "99004"], LegalFramework.FLEMISH),
+    ("hochwalden", "LISZ-R Hochwalden", ["99005"], LegalFramework.FEDERAL),
 ]
 
 # (e-mail, name, language, [(cell slug, role)])
@@ -62,6 +73,12 @@ PEOPLE = [
         "nl",
         [("demostad", Role.INFORMATION_OFFICER), ("kempenheide", Role.INFORMATION_OFFICER)],
     ),
+    # The German-speaking cell, under the federal law only; its police zone has its own officer.
+    ("buergermeisterin@hochwalden.example", "Margit Holunderbach", "de", [("hochwalden", Role.MAYOR)]),
+    ("koordination@hochwalden.example", "Lukas Eichenwalder", "de", [("hochwalden", Role.COORDINATOR)]),
+    ("schulpsychologie@hochwalden.example", "Katrin Birkenhain", "de", [("hochwalden", Role.PARTICIPANT)]),
+    ("dsb@hochwalden.example", "Stefan Ahornweg", "de", [("hochwalden", Role.DPO)]),
+    ("io@hochwalden.example", "Dieter Lärchenfeld", "de", [("hochwalden", Role.INFORMATION_OFFICER)]),
 ]
 
 # Manages cells and municipalities in /admin/; holds no role in any cell.
@@ -80,12 +97,14 @@ class Demo:
 def seed() -> Demo:
     demo = Demo()
     municipalities = {}
-    for nis_code, name_nl, name_fr in MUNICIPALITIES:
+    for nis_code, name_nl, name_fr, name_de in MUNICIPALITIES:
         municipalities[nis_code], _ = Municipality.objects.update_or_create(
-            nis_code=nis_code, defaults={"name_nl": name_nl, "name_fr": name_fr}
+            nis_code=nis_code, defaults={"name_nl": name_nl, "name_fr": name_fr, "name_de": name_de}
         )
-    for slug, name, codes in CELLS:
-        cell, _ = Cell.objects.update_or_create(slug=slug, defaults={"name": name})
+    for slug, name, codes, framework in CELLS:
+        cell, _ = Cell.objects.update_or_create(
+            slug=slug, defaults={"name": name, "legal_framework": framework}
+        )
         cell.municipalities.set(municipalities[code] for code in codes)
         demo.cells[slug] = cell
     clearance_until = timezone.localdate() + datetime.timedelta(days=730)

@@ -1,11 +1,11 @@
-"""Invented statistics for the two demo cells: last year's four quarters and this year's quarters
+"""Invented statistics for the three demo cells: last year's four quarters and this year's quarters
 before the current one, as the cells counted them before they moved into the application (the
 demo's own referrals, cases and meetings add their events, this quarter's, as they happen).
 
 The counts are drawn from a fixed seed, so every demo is the same: a few dozen referrals a
 year, many of them from a handful of organisation types, so that some figures are small and
-hidden, and the charts have something to show. Demostad covers one municipality; Kempenheide
-three, with the meetings counted for the whole cell.
+hidden, and the charts have something to show. Demostad and Hochwalden (a smaller cell) cover one
+municipality each; Kempenheide three, with the meetings counted for the whole cell.
 """
 
 import datetime
@@ -27,7 +27,7 @@ REFERRERS = {
 }  # fmt: skip
 OUTCOMES = {"retained": 5, "not_retained": 3, "redirected": 2}
 # Per cell: referrals received per quarter (from, to), operational meetings per quarter.
-SIZES = {"demostad": ((7, 13), 3), "kempenheide": ((5, 10), 2)}
+SIZES = {"demostad": ((7, 13), 3), "kempenheide": ((5, 10), 2), "hochwalden": ((3, 7), 2)}
 
 
 def _quarters() -> list[tuple[int, int]]:

@@ -19,7 +19,7 @@ def messages(password: str, language: str) -> list[str]:
 
 
 @pytest.mark.parametrize("password", PASSWORDS)
-@pytest.mark.parametrize("language", ["nl", "fr"])
+@pytest.mark.parametrize("language", ["nl", "fr", "de"])
 def test_every_password_message_is_translated(password, language):
     english = messages(password, "en")
     assert english

@@ -1,11 +1,12 @@
 """What a page in one language may not show: the messages of the others.
 
 From the project's compiled catalogues (`locale/<lang>/LC_MESSAGES/django.mo`) and those of
-Django and every installed app, each message is known in Dutch, French and English (the
-English being the msgid, or the English catalogue's wording). For a page in language L:
+Django and every installed app, each message is known in Dutch, French, German and English (the
+English being the msgid, or the English catalogue's wording; a message a catalogue lacks shows
+its English there, so it counts as foreign on that language's page). For a page in language L:
 
-- a *foreign message* is the Dutch, French or English text of an entry that differs from its
-  text in L, unless L uses that very text somewhere else;
+- a *foreign message* is the Dutch, French, German or English text of an entry that differs
+  from its text in L, unless L uses that very text somewhere else;
 - a *foreign text node* is a piece of visible text whose longer words L never uses and at least
   one of which the other languages do (this catches what is in no catalogue yet: a model's
   `verbose_name` without gettext, a new string not yet translated).
@@ -26,7 +27,7 @@ import django
 from django.apps import apps
 from django.conf import settings
 
-LANGUAGES = ("nl", "fr", "en")
+LANGUAGES = ("nl", "fr", "de", "en")
 MIN_LENGTH = 12
 MIN_WORD = 4
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{[\w.]*\}|<[^>]+>|&\w+;|\s*[\n|]\s*")

@@ -6,15 +6,20 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from tests.base import login_verified
-from tests.i18n.languages import foreign_messages
+from tests.i18n.languages import LANGUAGES, foreign_messages
 
 pytestmark = pytest.mark.django_db
 
 DEVELOPMENT = {"DEBUG": True, "MIDDLEWARE": [*settings.MIDDLEWARE, "livc.devtools.ProjectNotFoundMiddleware"]}
-TITLES = {"nl": "Pagina niet gevonden", "fr": "Page introuvable", "en": "Page not found"}
+TITLES = {
+    "nl": "Pagina niet gevonden",
+    "fr": "Page introuvable",
+    "de": "Seite nicht gefunden",
+    "en": "Page not found",
+}
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_development_shows_the_projects_own_404_page_in_the_users_language(cast, language):
     cast.alice.language = language
     cast.alice.save(update_fields=["language"])

@@ -1,9 +1,10 @@
-"""A test fails if a Dutch, French or English page shows a message of another language.
+"""A test fails if a Dutch, French, German or English page shows a message of another language.
 
 Every role's main pages, forms sent back with errors, the login page after a wrong password
-and the account set-up of an invitation after a weak password are rendered in Dutch, French and
-English in turn; `tests/i18n/languages.py` says what counts as another language. The data
-made here is neutral (names and codes), so that only the interface can fail the test.
+and the account set-up of an invitation after a weak password are rendered in Dutch, French,
+German and English in turn (`LANGUAGES`); `tests/i18n/languages.py` says what counts as another
+language. The data made here is neutral (names and codes), so that only the interface can fail
+the test. `tests/i18n/test_every_page.py` opens every other page too, in German.
 
 Run it alone with `.venv/bin/pytest tests/i18n -q`. After `make messages`, translate every new
 entry, and it passes; a failure names each page and the strings of another language on it.
@@ -203,3 +204,10 @@ def test_the_check_catches_a_label_in_another_language():
     )
     assert foreign_messages(french_page, "fr") == ["Dit veld is verplicht"]
     assert foreign_messages("<p>Ce champ est obligatoire.</p>", "fr") == []
+    german_page = (
+        '<html lang="de"><body><p>This field is required.</p><p>Dieses Feld ist zwingend erforderlich.</p>'
+    )
+    assert foreign_messages(german_page, "de") == ["This field is required"]
+    assert foreign_messages("<p>Dieses Feld ist zwingend erforderlich.</p>", "nl") == [
+        "Dieses Feld ist zwingend erforderlich"
+    ]

@@ -125,7 +125,7 @@ def test_the_deadline_is_extended_only_until_it_passes(cast, members):
         ("first_name", {"first_name": ""}, "first name"),
         ("last_name", {"last_name": " "}, "last name"),
         ("birth_date", {"birth_date": None}, "date of birth"),
-        ("language", {"language": "de"}, "language"),
+        ("language", {"language": "it"}, "language"),  # nl, fr, de or en
     ],
 )
 def test_a_request_needs_its_receipt_the_identity_check_names_and_birth_date(

@@ -2,6 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from livc.cells.models import Cell
+from livc.legal import LegalFramework
 from participants.models import Invitation, InvitationStatus
 from tests.factories import InvitationFactory, OrganisationFactory
 
@@ -122,3 +124,14 @@ def test_a_refused_step_comes_back_as_a_message(cast, as_user, org):
         url("invitation_action", pk=invitation.pk, action="withdraw"), follow=True
     )
     assert "cannot become" in response.content.decode()
+
+
+def test_the_motivation_is_asked_in_the_words_of_the_cells_law(cast, as_user):
+    flemish = as_user(cast.alice).get(url("invitation_new")).content.decode()
+    assert (
+        "case-based follow-up (decree LIVC-R)" in flemish
+        and "The mayor decides on this motivation" in flemish
+    )
+    Cell.objects.filter(pk=cast.cell_a.pk).update(legal_framework=LegalFramework.FEDERAL)
+    federal = as_user(cast.alice).get(url("invitation_new")).content.decode()
+    assert "case-based follow-up (law of 30 July 2018)" in federal and "decree" not in federal.lower()

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from livc import legal
 from participants import selectors
 from participants.models import RulesOfProcedure, RulesStatus
 
@@ -73,7 +74,8 @@ def test_a_remembered_acknowledgement_does_not_outlive_the_rules_it_was_given_un
     client = as_user(cast.bob)
     home = reverse("cells:home", kwargs={"cell_slug": "alfa"})
     first = draft_and_approve(as_user, cast, "Eerste regels.")
-    key = selectors._acknowledged_key(cast.cell_a.pk, cast.bob.pk, first.pk)
+    version = legal.secrecy_statement(cast.cell_a).version
+    key = selectors._acknowledged_key(cast.cell_a.pk, cast.bob.pk, first.pk, version)
     assert "not yet acknowledged" in client.get(home).content.decode()
     assert cache.get(key) is None
     client.post(url("acknowledge"), {"acknowledge": "on"})

@@ -85,6 +85,7 @@ from cases.models import (
     Subject,
 )
 from cases.selectors import CaseRow, case_list, case_rows, case_visible_list
+from livc import legal
 from livc.accounts.models import User
 from livc.cells.models import Cell, Membership, Municipality, Role
 from livc.crypto import datakeys
@@ -201,8 +202,10 @@ class Command(BaseCommand):
         participants = Participant.objects.bulk_create(
             Participant(cell=cell, membership=m, organisation=organisation, function="B") for m in members
         )
+        version = legal.secrecy_statement(cell).version
         ConfidentialityAcknowledgement.objects.bulk_create(
-            ConfidentialityAcknowledgement(cell=cell, user_id=m.user_id) for m in [coordinator, *members]
+            ConfidentialityAcknowledgement(cell=cell, user_id=m.user_id, statement_version=version)
+            for m in [coordinator, *members]
         )
         cases = add_cases(cell, size, created_by=coordinator_user, reference=lambda n: f"2026-{n + 1:05d}")
         heavy, others = participants[0], participants[1:]

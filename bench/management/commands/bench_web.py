@@ -49,6 +49,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bench.seeding import add_scratch_argument, require_scratch_database
 from bench.targets import Targets, add_smoke_argument
 from cases.models import Case, CaseUserObjectPermission, Seat, Subject
+from livc import legal
 from livc.accounts.models import User
 from livc.audit.models import LogAction, LogEntry
 from livc.cells.models import Cell, Membership, Role
@@ -173,7 +174,9 @@ class Command(BaseCommand):
         participant = Participant.objects.create(
             cell=cell, membership=membership, organisation=organisation, function="B"
         )
-        ConfidentialityAcknowledgement.objects.create(cell=cell, user=user)
+        ConfidentialityAcknowledgement.objects.create(
+            cell=cell, user=user, statement_version=legal.secrecy_statement(cell).version
+        )
         subject = Subject.objects.create(cell=cell, pseudonym="Persoon 1")
         case = Case.objects.create(
             cell=cell,

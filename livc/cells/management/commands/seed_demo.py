@@ -28,11 +28,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in at {settings.LIVC_BASE_URL}/"))
         self.stdout.write(f"Password for every demo user: {demo.DEMO_PASSWORD}")
         self.stdout.write("Second factor: type one of the user's backup codes (each works once).\n")
+        width = max(len(email) for email in data.users) + 1
         for email, user in data.users.items():
             roles = ", ".join(
                 f"{m.cell.slug}: {m.get_role_display()}" for m in user.memberships.select_related("cell")
             ) or ("platform administrator (/admin/)" if user.is_staff else "")
-            self.stdout.write(f"  {email:<34} {roles}")
-            self.stdout.write(f"  {'':<34} codes: {' '.join(data.backup_codes[email])}")
+            self.stdout.write(f"  {email:<{width}} {roles}")
+            self.stdout.write(f"  {'':<{width}} codes: {' '.join(data.backup_codes[email])}")
         for note in data.notes:
             self.stdout.write(note)
