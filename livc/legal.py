@@ -17,14 +17,17 @@ asks which framework a cell has:
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from livc.cells.models import Cell
+
+class Cell(Protocol):
+    """What this module reads of a cell (`livc.cells.models.Cell`, which imports this module)."""
+
+    legal_framework: str
 
 
 class LegalFramework(models.TextChoices):
@@ -84,7 +87,7 @@ DECREE_CATEGORIES: tuple[Category, ...] = tuple(
 )
 
 
-def data_categories(cell: "Cell", defined: Callable[[], Sequence[Category]]) -> list[Category]:
+def data_categories(cell: Cell, defined: Callable[[], Sequence[Category]]) -> list[Category]:
     """The categories an item of `cell` may be filed under. `defined` gives those of the cell's
     rules of procedure in force; it is asked only for a cell whose rules define them."""
     if cell.legal_framework == LegalFramework.FLEMISH:
@@ -92,12 +95,12 @@ def data_categories(cell: "Cell", defined: Callable[[], Sequence[Category]]) -> 
     return [*defined(), OTHER]
 
 
-def rules_define_categories(cell: "Cell") -> bool:
+def rules_define_categories(cell: Cell) -> bool:
     """Whether the cell's rules of procedure list its data categories (not so under the decree)."""
     return cell.legal_framework != LegalFramework.FLEMISH
 
 
-def categories_source(cell: "Cell") -> str | Promise:
+def categories_source(cell: Cell) -> str | Promise:
     """One line on where the cell's data categories come from, shown with its rules of procedure."""
     if rules_define_categories(cell):
         return _(
@@ -158,7 +161,7 @@ _FEDERAL_REFERENCES = References(
 )
 
 
-def references(cell: "Cell") -> References:
+def references(cell: Cell) -> References:
     if cell.legal_framework == LegalFramework.FLEMISH:
         return _FLEMISH_REFERENCES
     return _FEDERAL_REFERENCES
@@ -180,14 +183,14 @@ COMPLAINT_AUTHORITY_ADDRESS = (
 )
 
 
-def supervisory_authorities(cell: "Cell") -> list[tuple[str, str | Promise]]:
+def supervisory_authorities(cell: Cell) -> list[tuple[str, str | Promise]]:
     """The authorities the cell's breach register offers, as (value, label) choices."""
     if cell.legal_framework == LegalFramework.FLEMISH:
         return list(SupervisoryAuthority.choices)
     return [(SupervisoryAuthority.GBA_APD.value, SupervisoryAuthority.GBA_APD.label)]
 
 
-def authority_help(cell: "Cell") -> str | Promise:
+def authority_help(cell: Cell) -> str | Promise:
     if cell.legal_framework == LegalFramework.FLEMISH:
         return _("For a Flemish cell, the Vlaamse Toezichtcommissie; otherwise the GBA/APD.")
     return _("The Data Protection Authority (GBA/APD) supervises this cell.")
@@ -237,7 +240,7 @@ _FEDERAL_STATEMENT = SecrecyStatement(
 )
 
 
-def secrecy_statement(cell: "Cell") -> SecrecyStatement:
+def secrecy_statement(cell: Cell) -> SecrecyStatement:
     if cell.legal_framework == LegalFramework.FLEMISH:
         return _FLEMISH_STATEMENT
     return _FEDERAL_STATEMENT

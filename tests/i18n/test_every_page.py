@@ -15,8 +15,6 @@ rest fails the test.
 """
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -27,8 +25,10 @@ from django.urls import reverse
 from livc.accounts.models import User
 from tests.access import matrix
 from tests.access.builders import HEADERS, URL_KWARGS, World
-from tests.access.test_matrix import Stage
+from tests.access.test_matrix import Stage, stage
 from tests.i18n.languages import foreign_messages, report, visible_text
+
+__all__ = ["stage"]  # the access tests' world, built once for the module
 
 pytestmark = pytest.mark.django_db
 
@@ -55,21 +55,6 @@ def data_of(text: str) -> str:
 
 
 PAGES = sorted(name for name in matrix.DECLARED if readers(name))
-
-
-@pytest.fixture(scope="module")
-def stage(django_db_setup: None, django_db_blocker: Any) -> Iterator[Stage]:
-    """The access tests' world, built once for the module and rolled back at its end."""
-    with django_db_blocker.unblock():
-        atomics = {alias: transaction.atomic(using=alias) for alias in ("default", "keys")}
-        for atomic in atomics.values():
-            atomic.__enter__()
-        try:
-            yield Stage()
-        finally:
-            for alias, atomic in reversed(atomics.items()):
-                transaction.set_rollback(True, using=alias)
-                atomic.__exit__(None, None, None)
 
 
 def page(stage: Stage, name: str, kind: matrix.Kind, language: str) -> str | None:
