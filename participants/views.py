@@ -298,25 +298,23 @@ def _render_approvals(
 def rules_list(request: CellRequest) -> HttpResponse:
     versions = list(selectors.rules_list(cell=request.cell))
     in_force = next((v for v in versions if v.status == "in_force"), None)
-    context = {
-        "versions": versions,
-        "in_force": in_force,
-        "categories": selectors.version_categories(in_force) if in_force else [],
-        "define_categories": legal.rules_define_categories(request.cell),
-        "categories_source": legal.categories_source(request.cell),
-    }
+    context = {"versions": versions, "in_force": in_force, **_categories_context(request, in_force)}
     return render(request, "participants/rules_list.html", context)
 
 
 def rules_detail(request: CellRequest, pk: int) -> HttpResponse:
     rules = get_object_or_404(RulesOfProcedure, pk=pk, cell=request.cell)
-    context = {
-        "rules": rules,
-        "categories": selectors.version_categories(rules),
+    context = {"rules": rules, **_categories_context(request, rules)}
+    return render(request, "participants/rules_detail.html", context)
+
+
+def _categories_context(request: CellRequest, rules: RulesOfProcedure | None) -> dict[str, object]:
+    """A version's data categories, and where the cell's come from (livc/legal.py)."""
+    return {
+        "categories": selectors.version_categories(rules) if rules else [],
         "define_categories": legal.rules_define_categories(request.cell),
         "categories_source": legal.categories_source(request.cell),
     }
-    return render(request, "participants/rules_detail.html", context)
 
 
 @once_per_submission
